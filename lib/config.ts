@@ -1,0 +1,184 @@
+// The only module that reads the environment. Everything else receives a validated `Config`.
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string, got?: string) {
+    super(
+      `${variable}: expected ${expected}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface JobSchedules {
+  crawl: string;
+  embed: string;
+  predict: string;
+  evaluate: string;
+  alerts: string;
+}
+
+export interface Config {
+  port: number;
+  hostname: string;
+  /** Production Postgres; unset → embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Production Redis; unset → in-process cache. */
+  redisUrl?: string;
+  /** Production Milvus; unset → in-process vector index. */
+  milvusAddress?: string;
+  openaiApiKey?: string;
+  openrouterApiKey?: string;
+  telegramBotToken?: string;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  /** Run Deno.cron schedules in this process. */
+  jobsEnabled: boolean;
+  schedules: JobSchedules;
+  /** How long a job lock is held before another process may take it over. */
+  jobLockTtlMs: number;
+}
+
+/** Variables a secret is read from: their values never appear in errors or logs. */
+const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "REDIS_URL",
+  "OPENAI_API_KEY",
+  "OPENROUTER_API_KEY",
+  "TELEGRAM_BOT_TOKEN",
+]);
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function fail(name: string, expected: string, value: string): never {
+  throw new ConfigError(name, expected, SECRET_VARIABLES.has(name) ? undefined : value);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    fail(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  fail(name, "true or false", raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    fail(name, `one of ${allowed.join(", ")}`, raw);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    fail(name, `a URL (${protocols.join(" or ")})`, raw);
+  }
+  if (!protocols.includes(parsed.protocol)) fail(name, `a URL (${protocols.join(" or ")})`, raw);
+  return raw;
+}
+
+function hostPort(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^(https?:\/\/)?[\w.-]+:\d{1,5}$/.test(raw)) fail(name, "host:port", raw);
+  return raw;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+function cron(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  const fields = raw.split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) {
+    fail(name, "a 5-field cron expression such as '*/15 * * * *'", raw);
+  }
+  return raw;
+}
+
+function secret(env: Env, name: string, pattern: RegExp, expected: string): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && !pattern.test(raw)) fail(name, expected, raw);
+  return raw;
+}
+
+/** Validates the environment; throws a `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  return {
+    port: integer(env, "PORT", 8000, 0, 65535),
+    hostname: text(env, "HOST") ?? "0.0.0.0",
+    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    dataDir: text(env, "DATA_DIR") ?? "./data",
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    milvusAddress: hostPort(env, "MILVUS_ADDRESS"),
+    openaiApiKey: secret(env, "OPENAI_API_KEY", /^\S{20,}$/, "an API key (20+ characters)"),
+    openrouterApiKey: secret(env, "OPENROUTER_API_KEY", /^\S{20,}$/, "an API key (20+ characters)"),
+    telegramBotToken: secret(
+      env,
+      "TELEGRAM_BOT_TOKEN",
+      /^\d+:[\w-]{30,}$/,
+      "a bot token 'ID:SECRET'",
+    ),
+    logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
+    bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1_048_576, 1024, 104_857_600),
+    jobsEnabled: boolean(env, "JOBS_ENABLED", true),
+    schedules: {
+      crawl: cron(env, "CRON_CRAWL", "*/30 * * * *"),
+      embed: cron(env, "CRON_EMBED", "5,35 * * * *"),
+      predict: cron(env, "CRON_PREDICT", "10 * * * *"),
+      evaluate: cron(env, "CRON_EVALUATE", "20 */6 * * *"),
+      alerts: cron(env, "CRON_ALERTS", "* * * * *"),
+    },
+    jobLockTtlMs: integer(env, "JOB_LOCK_TTL_MS", 15 * 60_000, 1_000, 24 * 3_600_000),
+  };
+}
+
+/** Parses a `.env` file: KEY=value lines, `#` comments, optional single or double quotes. */
+export function parseDotEnv(source: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [index, line] of source.split(/\r?\n/).entries()) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith("#")) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(trimmed);
+    if (!match) throw new ConfigError(`.env line ${index + 1}`, "KEY=value");
+    let value = match[2];
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    value = quoted ? quoted[2] : value.replace(/\s+#.*$/, "");
+    values[match[1]] = value;
+  }
+  return values;
+}
+
+/** The process environment over the `.env` file (real environment variables win). */
+export async function readEnvironment(dotEnvPath = ".env"): Promise<Env> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseDotEnv(await Deno.readTextFile(dotEnvPath));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return { ...fromFile, ...Deno.env.toObject() };
+}

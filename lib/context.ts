@@ -1,0 +1,12 @@
+import type { Cache } from "./cache/port.ts";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/port.ts";
+import type { Logger } from "./log.ts";
+
+/** The adapters main.ts builds from config and hands to routes, API handlers and jobs. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  cache: Cache;
+  log: Logger;
+}
