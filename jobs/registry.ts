@@ -1,0 +1,32 @@
+import type { Job, JobName } from "../lib/jobs/job.ts";
+
+/**
+ * A job whose work arrives with a later issue: it runs through the real mechanism (lock,
+ * job_run record, schedule) and reports that it had nothing to do.
+ */
+function awaitingImplementation(name: JobName, description: string, issue: number): Job {
+  return {
+    name,
+    description,
+    run({ log }) {
+      log.info(`nothing to do yet: ${name} arrives with issue #${issue}`);
+      return Promise.resolve({});
+    },
+  };
+}
+
+export const JOBS: Record<JobName, Job> = {
+  crawl: awaitingImplementation("crawl", "Fetch prices and news from the configured sources", 3),
+  embed: awaitingImplementation(
+    "embed",
+    "Embed news that has no vector for the current embedder",
+    4,
+  ),
+  predict: awaitingImplementation("predict", "Ask every active model for a forecast per stock", 5),
+  evaluate: awaitingImplementation(
+    "evaluate",
+    "Label outcomes whose horizon passed; recompute metrics",
+    6,
+  ),
+  alerts: awaitingImplementation("alerts", "Dispatch the alert outbox to Telegram", 8),
+};

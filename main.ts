@@ -1,0 +1,63 @@
+// Production entry: config → adapters → Hono app → Deno.serve + Deno.cron.
+import manifest from "./fresh.gen.ts";
+import { registerSchedules } from "./jobs/schedule.ts";
+import { createApp } from "./lib/app.ts";
+import { openAppContext } from "./lib/bootstrap.ts";
+import { loadConfig, readEnvironment } from "./lib/config.ts";
+import { createFreshHandler } from "./lib/fresh/server.ts";
+import { createLogger } from "./lib/log.ts";
+import { Registry } from "./lib/metrics.ts";
+import { exitWithError } from "./tasks/exit.ts";
+
+export interface StartOptions {
+  /** Rebuild islands on change and skip immutable caching (dev.ts). */
+  dev?: boolean;
+}
+
+export async function start(options: StartOptions = {}): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig(await readEnvironment());
+  const log = createLogger(config.logLevel);
+  const app = await openAppContext(config, log);
+  const pages = await createFreshHandler(manifest, { staticDir: "static", dev: options.dev });
+  const hono = createApp(app, pages, new Registry());
+  const stopping = new AbortController();
+
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      port: config.port,
+      hostname: config.hostname,
+      onListen: ({ hostname, port }) =>
+        log.info("craveny listening", {
+          url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`,
+          database: app.db.kind,
+          cache: app.cache.kind,
+          startupMs: Math.round(performance.now() - startedAt),
+        }),
+    }, hono.fetch);
+  } catch (error) {
+    await pages.close();
+    await app.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`port ${config.port} is already in use: stop the other server or set PORT`);
+    }
+    throw error;
+  }
+
+  if (config.jobsEnabled) registerSchedules(app, stopping.signal);
+
+  const shutdown = async () => {
+    if (stopping.signal.aborted) return;
+    log.info("shutting down");
+    stopping.abort();
+    await server.shutdown();
+    await pages.close();
+    await app.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", shutdown);
+  Deno.addSignalListener("SIGTERM", shutdown);
+}
+
+if (import.meta.main) start().catch(exitWithError);
