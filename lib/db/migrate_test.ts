@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { openTestDatabase } from "../../tests/support/database.ts";
+import type { Sql } from "postgres";
+import { createLogger } from "../log.ts";
+import { MigrationError } from "./errors.ts";
+import { migrate } from "./migrate.ts";
+import { sha256Hex } from "./migration_files.ts";
+
+const quiet = createLogger("error", () => {});
+
+const TABLES = [
+  "ab_test",
+  "alert_outbox",
+  "alert_subscription",
+  "app_user",
+  "daily_performance",
+  "evaluation",
+  "job_run",
+  "model",
+  "news",
+  "news_stock",
+  "prediction",
+  "prediction_outcome",
+  "price_bar",
+  "schema_migration",
+  "session",
+  "stock",
+];
+
+async function tables(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    select table_name as name from information_schema.tables
+    where table_schema = current_schema() order by table_name`;
+  return rows.map((row) => row.name);
+}
+
+async function withMigrationsDir(
+  files: Record<string, string>,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "craveny-migrations-" });
+  try {
+    for (const [name, sql] of Object.entries(files)) {
+      await Deno.writeTextFile(`${dir}/${name}`, sql);
+    }
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("migrate gives a fresh database every table, then is a no-op", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  const first = await migrate(db, quiet);
+  assert.deepEqual(first.applied, ["0001_initial.sql"]);
+  assert.deepEqual(await tables(db.sql), TABLES);
+
+  const [record] = await db.sql<{ version: number; name: string; checksum: string }[]>`
+    select version, name, checksum from schema_migration`;
+  const file = await Deno.readTextFile(
+    new URL("../../migrations/0001_initial.sql", import.meta.url),
+  );
+  assert.deepEqual(record, { version: 1, name: "initial", checksum: await sha256Hex(file) });
+
+  assert.deepEqual(await migrate(db, quiet), { applied: [] });
+  const [{ count }] = await db.sql<{ count: number }[]>`select count(*) from schema_migration`;
+  assert.equal(count, 1);
+});
+
+Deno.test("migrate applies only what is pending, in order", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  await withMigrationsDir({ "0001_a.sql": "create table a (id int);" }, async (dir) => {
+    assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0001_a.sql"]);
+    await Deno.writeTextFile(`${dir}/0003_c.sql`, "create table c (id int references b);");
+    await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int primary key);");
+    assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0002_b.sql", "0003_c.sql"]);
+    assert.deepEqual(await tables(db.sql), ["a", "b", "c", "schema_migration"]);
+  });
+});
+
+Deno.test("a migration changed after it was applied is refused and nothing else applies", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  await withMigrationsDir({ "0001_a.sql": "create table a (id int);" }, async (dir) => {
+    await migrate(db, quiet, dir);
+    await Deno.writeTextFile(`${dir}/0001_a.sql`, "create table a (id bigint);");
+    await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int);");
+    await assert.rejects(
+      migrate(db, quiet, dir),
+      (error) =>
+        error instanceof MigrationError && error.file === "0001_a.sql" &&
+        /0001_a\.sql was changed after it was applied/.test(error.message),
+    );
+    assert.deepEqual(await tables(db.sql), ["a", "schema_migration"]);
+  });
+});
+
+Deno.test("a failing migration rolls back completely and names the file and the error", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  await withMigrationsDir({
+    "0001_good.sql": "create table good (id int);",
+    "0002_broken.sql": [
+      "create table half (id int);",
+      "insert into good values (1);",
+      "select * from missing_table;",
+    ].join("\n"),
+  }, async (dir) => {
+    await assert.rejects(
+      migrate(db, quiet, dir),
+      (error) =>
+        error instanceof MigrationError && error.file === "0002_broken.sql" &&
+        error.message.includes("migration 0002_broken.sql failed") &&
+        error.message.includes('relation "missing_table" does not exist (line 3)'),
+    );
+    assert.deepEqual(await tables(db.sql), ["good", "schema_migration"]);
+    const [{ count }] = await db.sql<{ count: number }[]>`select count(*) from good`;
+    assert.equal(count, 0);
+    const versions = await db.sql<{ version: number }[]>`select version from schema_migration`;
+    assert.deepEqual(versions.map((row) => row.version), [1]);
+  });
+});
+
+Deno.test("badly named migration files are rejected before anything applies", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  await withMigrationsDir({
+    "0001_ok.sql": "create table ok (id int);",
+    "2_bad-name.sql": "create table bad (id int);",
+  }, async (dir) => {
+    await assert.rejects(
+      migrate(db, quiet, dir),
+      (error) => error instanceof MigrationError && error.message.includes("2_bad-name.sql"),
+    );
+    assert.deepEqual(await tables(db.sql), []);
+  });
+});
+
+Deno.test("concurrent migrators apply each migration exactly once", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  // On Postgres the pool gives each call its own connection, so the advisory lock is exercised.
+  const results = await Promise.all([migrate(db, quiet), migrate(db, quiet), migrate(db, quiet)]);
+  assert.deepEqual(results.flatMap((result) => result.applied), ["0001_initial.sql"]);
+  assert.deepEqual(await tables(db.sql), TABLES);
+});
+
+Deno.test("openTestDatabase migrates by default", async () => {
+  await using db = await openTestDatabase();
+  assert.deepEqual(await tables(db.sql), TABLES);
+});

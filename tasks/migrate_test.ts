@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { seedEmbeddedDataDir } from "../tests/support/database.ts";
+
+const script = new URL("./migrate.ts", import.meta.url).pathname;
+const config = new URL("../deno.json", import.meta.url).pathname;
+
+/** Runs `deno task migrate` as a user would, from an empty directory (no .env), with `env`. */
+async function run(args: string[], env: Record<string, string>) {
+  const cwd = await Deno.makeTempDir({ prefix: "craveny-migrate-cli-" });
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", config, script, ...args],
+      cwd,
+      env: { NO_COLOR: "1", DATABASE_URL: "", RUST_BACKTRACE: "0", ...env },
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
+Deno.test("migrate --help prints usage", async () => {
+  const { code, stdout } = await run(["--help"], {});
+  assert.equal(code, 0);
+  assert.match(stdout, /^usage: deno task migrate/);
+});
+
+Deno.test("migrate applies pending migrations once, then reports up to date", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "craveny-migrate-data-" });
+  try {
+    await seedEmbeddedDataDir(dataDir);
+    const first = await run([], { DATA_DIR: dataDir });
+    assert.equal(first.stderr, "");
+    assert.equal(first.stdout, "applied 0001_initial.sql\n");
+    assert.equal(first.code, 0);
+    const second = await run([], { DATA_DIR: dataDir });
+    assert.equal(second.stdout, "up to date\n");
+    assert.equal(second.code, 0);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("migrate fails with one clear line when the database is unreachable", async () => {
+  const { code, stdout, stderr } = await run([], {
+    DATABASE_URL: "postgres://app:topsecret@127.0.0.1:1/app",
+  });
+  assert.equal(code, 1);
+  assert.equal(stdout, "");
+  assert.equal(
+    stderr,
+    "craveny: postgres at 127.0.0.1:1/app could not be reached: connection refused " +
+      "(is the server running and listening on that port?)\n",
+  );
+});
+
+Deno.test("migrate rejects unknown arguments", async () => {
+  const { code, stderr } = await run(["--force"], {});
+  assert.equal(code, 2);
+  assert.match(stderr, /unexpected argument "--force"/);
+});
