@@ -1,0 +1,16 @@
+import { define } from "../lib/fresh/define.ts";
+
+export default define.app(({ Component }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light dark" />
+      <title>Craveny — AI stock insights</title>
+      <link rel="stylesheet" href="/static/styles.css" />
+    </head>
+    <body>
+      <Component />
+    </body>
+  </html>
+));

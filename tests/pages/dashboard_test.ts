@@ -1,0 +1,96 @@
+// The app's own pages (routes/, islands/) through the real manifest, against a real (throwaway)
+// database: the dashboard's counts, empty state, adapter badges, and the error pages.
+import assert from "node:assert/strict";
+import { MemoryCache } from "../../lib/cache/memory.ts";
+import { loadConfig } from "../../lib/config.ts";
+import type { AppContext } from "../../lib/context.ts";
+import type { Database } from "../../lib/db/port.ts";
+import { createFreshHandler } from "../../lib/fresh/mod.ts";
+import { createLogger } from "../../lib/log.ts";
+import manifest from "../../fresh.gen.ts";
+import { openTestDatabase } from "../support/database.ts";
+
+async function withPages(
+  db: Database,
+  env: Record<string, string>,
+  run: (get: (path: string) => Promise<{ status: number; html: string }>) => Promise<void>,
+) {
+  const logs: string[] = [];
+  const log = createLogger("debug", (line) => logs.push(line));
+  const cache = new MemoryCache();
+  const app: AppContext = { config: loadConfig(env), db, cache, log };
+  const fresh = await createFreshHandler(manifest, { log });
+  try {
+    await run(async (path) => {
+      const response = await fresh.handle(new Request(`http://localhost${path}`), {
+        app,
+        requestId: "test",
+      });
+      return { status: response.status, html: await response.text() };
+    });
+  } finally {
+    await fresh.close();
+    await cache.close();
+  }
+}
+
+Deno.test("dashboard: empty database shows how to load data and the offline badges", async () => {
+  await using db = await openTestDatabase();
+  await withPages(db, {}, async (get) => {
+    const { status, html } = await get("/");
+    assert.equal(status, 200);
+    assert.match(html, /<html lang="en">/);
+    assert.match(html, /<link rel="stylesheet" href="\/static\/styles.css"\/>/);
+    assert.match(html, /<a href="\/" aria-current="page">Dashboard<\/a>/);
+    assert.match(html, /<a href="\/stocks">Stocks<\/a>/);
+    assert.match(html, /No data yet/);
+    assert.match(html, /<code>deno task import prices FILE<\/code>/);
+    assert.match(html, /<code>deno task job crawl<\/code>/);
+    assert.doesNotMatch(html, /deno task migrate/);
+    assert.match(html, /embedded database \(PGlite\)/);
+    assert.match(html, /in-process cache/);
+    assert.match(html, /offline models — no OpenAI key/);
+    assert.match(html, /<craveny-island data-island="ThemeToggle"/);
+  });
+});
+
+Deno.test("dashboard: shows the counts once there is data; OpenAI badge with a key", async () => {
+  await using db = await openTestDatabase();
+  await db.sql`insert into stock (symbol, exchange, name) values ('AAPL', 'NASDAQ', 'Apple Inc.')`;
+  await withPages(db, { OPENAI_API_KEY: "sk-test-0123456789abcdefghij" }, async (get) => {
+    const { html } = await get("/");
+    assert.doesNotMatch(html, /No data yet/);
+    assert.match(html, /<dt>Stocks<\/dt><dd>1<\/dd>/);
+    assert.match(html, /<dt>Predictions<\/dt><dd>0<\/dd>/);
+    assert.match(html, /OpenAI models/);
+    assert.doesNotMatch(html, /offline models/);
+  });
+});
+
+Deno.test("dashboard: tables missing → tells how to migrate instead of failing", async () => {
+  await using db = await openTestDatabase({ migrate: false });
+  await withPages(db, {}, async (get) => {
+    const { status, html } = await get("/");
+    assert.equal(status, 200);
+    assert.match(html, /<code>deno task migrate<\/code>/);
+  });
+});
+
+Deno.test("app error pages: 404 and 500 inside the layout, no details leaked", async () => {
+  await using db = await openTestDatabase();
+  await withPages(db, {}, async (get) => {
+    const missing = await get("/no/such/page");
+    assert.equal(missing.status, 404);
+    assert.match(missing.html, /Page not found/);
+    assert.match(missing.html, /<code>\/no\/such\/page<\/code>/);
+    assert.match(missing.html, /<header class="site-header">/);
+  });
+  // A closed database makes the dashboard fail unexpectedly.
+  await db.close();
+  await withPages(db, {}, async (get) => {
+    const failed = await get("/");
+    assert.equal(failed.status, 500);
+    assert.match(failed.html, /Something went wrong/);
+    assert.doesNotMatch(failed.html, /CONNECTION_|postgres|\.ts:\d/i);
+  });
+});
