@@ -1,11 +1,9 @@
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { define } from "../lib/fresh/define.ts";
 
+// Stocks, predictions and models join the nav with the issues that build their pages.
 const NAV = [
   { href: "/", label: "Dashboard" },
-  { href: "/stocks", label: "Stocks" },
-  { href: "/predictions", label: "Predictions" },
-  { href: "/models", label: "Models" },
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -42,7 +42,6 @@ Deno.test("dashboard: empty database shows how to load data and the offline badg
     assert.match(html, /<html lang="en">/);
     assert.match(html, /<link rel="stylesheet" href="\/static\/styles.css"\/>/);
     assert.match(html, /<a href="\/" aria-current="page">Dashboard<\/a>/);
-    assert.match(html, /<a href="\/stocks">Stocks<\/a>/);
     assert.match(html, /No data yet/);
     assert.match(html, /<code>deno task import prices FILE<\/code>/);
     assert.match(html, /<code>deno task job crawl<\/code>/);

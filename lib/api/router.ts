@@ -1,0 +1,41 @@
+// The /api sub-app. Domain routers are mounted from SECTIONS below as they are written; GET /api
+// lists what is mounted, and any other /api path answers a JSON 404.
+import { Hono } from "hono";
+import type { AppContext } from "../context.ts";
+import type { AppEnv } from "../http/env.ts";
+import { NotFound } from "../http/errors.ts";
+
+export const API_VERSION = "1";
+
+export interface ApiSection {
+  /** Mount path below /api, e.g. "/stocks". */
+  path: `/${string}`;
+  description: string;
+  router(app: AppContext): Hono<AppEnv>;
+}
+
+/**
+ * Domain routers, in mount order. Add one line per domain, e.g.
+ * `{ path: "/stocks", description: "Stocks and prices", router: stocksRouter }`.
+ */
+export const SECTIONS: readonly ApiSection[] = [];
+
+export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SECTIONS) {
+  const api = new Hono<AppEnv>();
+  api.get("/", (c) =>
+    c.json({
+      name: "Craveny API",
+      version: API_VERSION,
+      sections: sections.map(({ path, description }) => ({ path: `/api${path}`, description })),
+    }));
+  for (const section of sections) api.route(section.path, section.router(app));
+  return api;
+}
+
+/**
+ * The last /api handler: unknown API paths answer JSON, not the HTML 404 page. Registered by
+ * createApp after every other /api route (a sub-app's notFound is not used once mounted).
+ */
+export function apiNotFound(): never {
+  throw new NotFound("No such API endpoint");
+}

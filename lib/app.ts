@@ -1,0 +1,69 @@
+// The Hono app of one Craveny process: cross-cutting middleware, /health, /metrics, the JSON API,
+// static files and, for everything else, the page runtime.
+import { Hono } from "hono";
+import { apiNotFound, apiRouter } from "./api/router.ts";
+import type { AppContext } from "./context.ts";
+import { checkHealth, healthChecks, healthStatusCode } from "./health.ts";
+import { accessLog } from "./http/access_log.ts";
+import { bodyLimit } from "./http/body_limit.ts";
+import type { AppEnv } from "./http/env.ts";
+import { errorHandler } from "./http/error_handler.ts";
+import { NotFound } from "./http/errors.ts";
+import { requestId } from "./http/request_id.ts";
+import { requestMetrics } from "./http/request_metrics.ts";
+import { securityHeaders } from "./http/security_headers.ts";
+import { METRICS_CONTENT_TYPE, type Registry } from "./metrics.ts";
+import type { State } from "./state.ts";
+
+/** What the page runtime (lib/fresh/server.ts) provides: SSR pages and their static assets. */
+export interface PageHandler {
+  handle(req: Request, state: State): Promise<Response>;
+  /** The file for a /static/ URL, or null when there is none. */
+  serveStatic(req: Request): Promise<Response | null>;
+}
+
+export interface AppOptions {
+  /**
+   * Mounts extra routes (the Telegram webhook, test endpoints) after the middleware and before
+   * the /api 404 and the page fallback, so they are reachable.
+   */
+  routes?: (hono: Hono<AppEnv>) => void;
+}
+
+export function createApp(
+  app: AppContext,
+  pages: PageHandler,
+  metrics: Registry,
+  options: AppOptions = {},
+): Hono<AppEnv> {
+  const hono = new Hono<AppEnv>();
+  // Outermost first: the id exists before anything logs; the log and metrics see the final
+  // status (errors are turned into responses by onError where they are thrown).
+  hono.use(requestId());
+  hono.use(accessLog(app.log));
+  hono.use(requestMetrics(metrics));
+  hono.use(securityHeaders());
+  hono.onError(errorHandler(app.log));
+
+  hono.get("/health", async (c) => {
+    const report = await checkHealth(healthChecks(app));
+    return c.json(report, healthStatusCode(report));
+  });
+  hono.get(
+    "/metrics",
+    () => new Response(metrics.metrics(), { headers: { "Content-Type": METRICS_CONTENT_TYPE } }),
+  );
+
+  hono.use("/api/*", bodyLimit(app.config.bodyLimitBytes));
+  options.routes?.(hono);
+  hono.route("/api", apiRouter(app));
+  hono.all("/api/*", apiNotFound);
+
+  hono.get("/static/*", async (c) => {
+    const response = await pages.serveStatic(c.req.raw);
+    if (!response) throw new NotFound();
+    return response;
+  });
+  hono.all("*", (c) => pages.handle(c.req.raw, { app, requestId: c.get("requestId") }));
+  return hono;
+}

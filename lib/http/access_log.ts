@@ -1,0 +1,19 @@
+// One JSON log line per request, written when the response is ready.
+import { createMiddleware } from "hono/factory";
+import type { Logger } from "../log.ts";
+import type { AppEnv } from "./env.ts";
+
+export function accessLog(log: Logger) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info("request", {
+      method: c.req.method,
+      // The path without its query string: queries may carry tokens.
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      requestId: c.get("requestId"),
+    });
+  });
+}

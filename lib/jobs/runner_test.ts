@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { openTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
+import { openTestCaches } from "../../tests/support/cache.ts";
+import { loadConfig } from "../config.ts";
+import type { AppContext } from "../context.ts";
+import { createLogger } from "../log.ts";
+import type { Job } from "./job.ts";
+import { runJob } from "./runner.ts";
+import { recentRuns } from "./store.ts";
+
+function context(db: TestDatabase, cache: AppContext["cache"]): AppContext {
+  return { config: loadConfig({}), db, cache, log: createLogger("error") };
+}
+
+function blockingJob(): { job: Job; started: Promise<void>; finish: () => void } {
+  const started = Promise.withResolvers<void>();
+  const finish = Promise.withResolvers<void>();
+  const job: Job = {
+    name: "crawl",
+    description: "test job that waits until told to finish",
+    async run() {
+      started.resolve();
+      await finish.promise;
+      return { fetched: 3 };
+    },
+  };
+  return { job, started: started.promise, finish: () => finish.resolve() };
+}
+
+Deno.test("job runner", async (t) => {
+  await using db = await openTestDatabase();
+
+  for (const { name, open } of openTestCaches()) {
+    await t.step(`two concurrent runs sharing a ${name} cache: one runs, one is skipped`, async () => {
+      // Two cache clients stand for two processes sharing one Redis (or one process's memory).
+      const [first, second] = await open(2);
+      try {
+        const { job, started, finish } = blockingJob();
+        const running = runJob(job, context(db, first));
+        await started;
+        const skipped = await runJob(job, context(db, second));
+        assert.deepEqual(skipped, { status: "skipped", reason: "another run holds the lock" });
+        finish();
+        const outcome = await running;
+        assert.equal(outcome.status, "succeeded");
+        const [latest] = await recentRuns(db.sql, "crawl", 1);
+        assert.equal(latest.status, "succeeded");
+        assert.deepEqual(latest.counts, { fetched: 3 });
+        assert.ok(latest.finishedAt);
+        // The lock was released: the next run goes ahead.
+        const again = blockingJob();
+        again.finish();
+        assert.equal((await runJob(again.job, context(db, second))).status, "succeeded");
+      } finally {
+        for (const cache of [first, second]) await cache.close();
+      }
+    });
+  }
+
+  const [cache] = await openTestCaches()[0].open(1);
+  const app = context(db, cache);
+
+  await t.step("a failing job is recorded with its error and releases its lock", async () => {
+    const failing: Job = {
+      name: "embed",
+      description: "fails",
+      run: () => Promise.reject(new Error("source answered 503")),
+    };
+    const outcome = await runJob(failing, app);
+    assert.equal(outcome.status, "failed");
+    assert.ok(outcome.status === "failed" && outcome.error === "source answered 503");
+    const [row] = await recentRuns(db.sql, "embed", 1);
+    assert.equal(row.status, "failed");
+    assert.equal(row.error, "source answered 503");
+    assert.equal((await runJob(failing, app)).status, "failed", "lock was released");
+  });
+
+  await t.step("a run left 'running' by a dead process is marked interrupted", async () => {
+    await db.sql`insert into job_run (job, status, host) values ('predict', 'running', 'dead:1')`;
+    const job: Job = { name: "predict", description: "ok", run: () => Promise.resolve({}) };
+    assert.equal((await runJob(job, app)).status, "succeeded");
+    const statuses = (await recentRuns(db.sql, "predict")).map((row) => row.status);
+    assert.deepEqual(statuses.toSorted(), ["interrupted", "succeeded"]);
+  });
+
+  await t.step("a job stopped by the shutdown signal is recorded as interrupted", async () => {
+    const controller = new AbortController();
+    const job: Job = {
+      name: "evaluate",
+      description: "stops at its next safe point",
+      run({ signal }) {
+        controller.abort();
+        return Promise.resolve({ labelled: signal.aborted ? 1 : 2 });
+      },
+    };
+    const outcome = await runJob(job, app, controller.signal);
+    assert.equal(outcome.status, "interrupted");
+    const [row] = await recentRuns(db.sql, "evaluate", 1);
+    assert.equal(row.status, "interrupted");
+    assert.deepEqual(row.counts, { labelled: 1 });
+  });
+
+  await cache.close();
+});
