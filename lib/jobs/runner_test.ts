@@ -31,30 +31,33 @@ Deno.test("job runner", async (t) => {
   await using db = await openTestDatabase();
 
   for (const { name, open } of openTestCaches()) {
-    await t.step(`two concurrent runs sharing a ${name} cache: one runs, one is skipped`, async () => {
-      // Two cache clients stand for two processes sharing one Redis (or one process's memory).
-      const [first, second] = await open(2);
-      try {
-        const { job, started, finish } = blockingJob();
-        const running = runJob(job, context(db, first));
-        await started;
-        const skipped = await runJob(job, context(db, second));
-        assert.deepEqual(skipped, { status: "skipped", reason: "another run holds the lock" });
-        finish();
-        const outcome = await running;
-        assert.equal(outcome.status, "succeeded");
-        const [latest] = await recentRuns(db.sql, "crawl", 1);
-        assert.equal(latest.status, "succeeded");
-        assert.deepEqual(latest.counts, { fetched: 3 });
-        assert.ok(latest.finishedAt);
-        // The lock was released: the next run goes ahead.
-        const again = blockingJob();
-        again.finish();
-        assert.equal((await runJob(again.job, context(db, second))).status, "succeeded");
-      } finally {
-        for (const cache of [first, second]) await cache.close();
-      }
-    });
+    await t.step(
+      `two concurrent runs sharing a ${name} cache: one runs, one is skipped`,
+      async () => {
+        // Two cache clients stand for two processes sharing one Redis (or one process's memory).
+        const [first, second] = await open(2);
+        try {
+          const { job, started, finish } = blockingJob();
+          const running = runJob(job, context(db, first));
+          await started;
+          const skipped = await runJob(job, context(db, second));
+          assert.deepEqual(skipped, { status: "skipped", reason: "another run holds the lock" });
+          finish();
+          const outcome = await running;
+          assert.equal(outcome.status, "succeeded");
+          const [latest] = await recentRuns(db.sql, "crawl", 1);
+          assert.equal(latest.status, "succeeded");
+          assert.deepEqual(latest.counts, { fetched: 3 });
+          assert.ok(latest.finishedAt);
+          // The lock was released: the next run goes ahead.
+          const again = blockingJob();
+          again.finish();
+          assert.equal((await runJob(again.job, context(db, second))).status, "succeeded");
+        } finally {
+          for (const cache of [first, second]) await cache.close();
+        }
+      },
+    );
   }
 
   const [cache] = await openTestCaches()[0].open(1);
