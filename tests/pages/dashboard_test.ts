@@ -46,7 +46,8 @@ Deno.test("dashboard: empty database shows how to load data and the offline badg
     assert.match(html, /<code>deno task import prices FILE<\/code>/);
     assert.match(html, /<code>deno task job crawl<\/code>/);
     assert.doesNotMatch(html, /deno task migrate/);
-    assert.match(html, /embedded database \(PGlite\)/);
+    const databaseBadge = db.kind === "embedded" ? /embedded database \(PGlite\)/ : /PostgreSQL/;
+    assert.match(html, databaseBadge);
     assert.match(html, /in-process cache/);
     assert.match(html, /offline models — no OpenAI key/);
     assert.match(html, /<craveny-island data-island="ThemeToggle"/);
