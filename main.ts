@@ -19,7 +19,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const config = loadConfig(await readEnvironment());
   const log = createLogger(config.logLevel);
   const app = await openAppContext(config, log);
-  const pages = await createFreshHandler(manifest, { staticDir: "static", dev: options.dev });
+  const pages = await createFreshHandler(manifest, { dev: options.dev, log });
   const hono = createApp(app, pages, new Registry());
   const stopping = new AbortController();
 
