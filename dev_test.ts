@@ -1,17 +1,13 @@
 // dev.ts as a command: the manifest staleness check `deno task check` relies on.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { type CommandResult, runDeno } from "./tests/support/deno_command.ts";
+import { tempDir } from "./tests/support/temp_dir.ts";
 
 const DEV = new URL("./dev.ts", import.meta.url).pathname;
 
-async function dev(...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", DEV, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+function dev(...args: string[]): Promise<CommandResult> {
+  return runDeno(["run", "-A", DEV, ...args]);
 }
 
 Deno.test("dev.ts --check: the repository's fresh.gen.ts is up to date", async () => {
@@ -21,21 +17,18 @@ Deno.test("dev.ts --check: the repository's fresh.gen.ts is up to date", async (
 });
 
 Deno.test("dev.ts --check fails on a stale manifest; --generate fixes it without starting the app", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    await Deno.mkdir(join(root, "routes"));
-    await Deno.writeTextFile(join(root, "routes/index.tsx"), "export default () => null;\n");
+  await using app = await tempDir("craveny-dev-");
+  const root = app.path;
+  await Deno.mkdir(join(root, "routes"));
+  await Deno.writeTextFile(join(root, "routes/index.tsx"), "export default () => null;\n");
 
-    const stale = await dev("--check", `--root=${root}`);
-    assert.equal(stale.code, 1);
-    assert.match(stale.stderr, /fresh\.gen\.ts is stale:\n {2}\+ \.\/routes\/index\.tsx/);
-    assert.match(stale.stderr, /deno run -A dev\.ts --generate/);
+  const stale = await dev("--check", `--root=${root}`);
+  assert.equal(stale.code, 1);
+  assert.match(stale.stderr, /fresh\.gen\.ts is stale:\n {2}\+ \.\/routes\/index\.tsx/);
+  assert.match(stale.stderr, /deno run -A dev\.ts --generate/);
 
-    const generated = await dev("--generate", `--root=${root}`);
-    assert.equal(generated.code, 0, generated.stderr);
-    assert.match(generated.stdout, /fresh\.gen\.ts regenerated/);
-    assert.equal((await dev("--check", `--root=${root}`)).code, 0);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  const generated = await dev("--generate", `--root=${root}`);
+  assert.equal(generated.code, 0, generated.stderr);
+  assert.match(generated.stdout, /fresh\.gen\.ts regenerated/);
+  assert.equal((await dev("--check", `--root=${root}`)).code, 0);
 });

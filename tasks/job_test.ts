@@ -1,23 +1,16 @@
 import assert from "node:assert/strict";
+import { type CommandResult, runDeno } from "../tests/support/deno_command.ts";
+import { tempDir } from "../tests/support/temp_dir.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
-async function runTask(args: string[], env: Record<string, string> = {}) {
-  const dataDir = await Deno.makeTempDir({ prefix: "craveny-job-task-" });
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tasks/job.ts", ...args],
-      cwd: root,
-      // Empty values select the embedded defaults even where CI exports real service URLs.
-      env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "error", ...env },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
+async function runTask(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  await using dataDir = await tempDir("craveny-job-task-");
+  return await runDeno(["run", "-A", "tasks/job.ts", ...args], {
+    cwd: root,
+    // Empty values select the embedded defaults even where CI exports real service URLs.
+    env: { DATA_DIR: dataDir.path, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "error", ...env },
+  });
 }
 
 Deno.test("deno task job NAME runs the job once and prints its outcome", async () => {

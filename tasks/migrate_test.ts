@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { seedEmbeddedDataDir } from "../tests/support/database.ts";
+import { type CommandResult, runDeno } from "../tests/support/deno_command.ts";
+import { tempDir } from "../tests/support/temp_dir.ts";
 
 const script = new URL("./migrate.ts", import.meta.url).pathname;
 const config = new URL("../deno.json", import.meta.url).pathname;
 
 /** Runs `deno task migrate` as a user would, from an empty directory (no .env), with `env`. */
-async function run(args: string[], env: Record<string, string>) {
-  const cwd = await Deno.makeTempDir({ prefix: "craveny-migrate-cli-" });
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--config", config, script, ...args],
-      cwd,
-      env: { NO_COLOR: "1", DATABASE_URL: "", RUST_BACKTRACE: "0", ...env },
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+async function run(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  await using cwd = await tempDir("craveny-migrate-cli-");
+  return await runDeno(["run", "-A", "--config", config, script, ...args], {
+    cwd: cwd.path,
+    env: { NO_COLOR: "1", DATABASE_URL: "", RUST_BACKTRACE: "0", ...env },
+  });
 }
 
 Deno.test("migrate --help prints usage", async () => {
@@ -27,19 +22,15 @@ Deno.test("migrate --help prints usage", async () => {
 });
 
 Deno.test("migrate applies pending migrations once, then reports up to date", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "craveny-migrate-data-" });
-  try {
-    await seedEmbeddedDataDir(dataDir);
-    const first = await run([], { DATA_DIR: dataDir });
-    assert.equal(first.stderr, "");
-    assert.equal(first.stdout, "applied 0001_initial.sql\n");
-    assert.equal(first.code, 0);
-    const second = await run([], { DATA_DIR: dataDir });
-    assert.equal(second.stdout, "up to date\n");
-    assert.equal(second.code, 0);
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  await using dataDir = await tempDir("craveny-migrate-data-");
+  await seedEmbeddedDataDir(dataDir.path);
+  const first = await run([], { DATA_DIR: dataDir.path });
+  assert.equal(first.stderr, "");
+  assert.equal(first.stdout, "applied 0001_initial.sql\n");
+  assert.equal(first.code, 0);
+  const second = await run([], { DATA_DIR: dataDir.path });
+  assert.equal(second.stdout, "up to date\n");
+  assert.equal(second.code, 0);
 });
 
 Deno.test("migrate fails with one clear line when the database is unreachable", async () => {

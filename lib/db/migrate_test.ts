@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openTestDatabase } from "../../tests/support/database.ts";
+import { type TempDir, tempDir } from "../../tests/support/temp_dir.ts";
 import type { Sql } from "postgres";
 import { createLogger } from "../log.ts";
 import { MigrationError } from "./errors.ts";
@@ -34,19 +35,13 @@ async function tables(sql: Sql): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-async function withMigrationsDir(
-  files: Record<string, string>,
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "craveny-migrations-" });
-  try {
-    for (const [name, sql] of Object.entries(files)) {
-      await Deno.writeTextFile(`${dir}/${name}`, sql);
-    }
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+/** A temporary migrations folder holding `files`, removed when disposed. */
+async function migrationsDir(files: Record<string, string>): Promise<TempDir> {
+  const dir = await tempDir("craveny-migrations-");
+  for (const [name, sql] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir.path}/${name}`, sql);
   }
+  return dir;
 }
 
 Deno.test("migrate gives a fresh database every table, then is a no-op", async () => {
@@ -69,68 +64,68 @@ Deno.test("migrate gives a fresh database every table, then is a no-op", async (
 
 Deno.test("migrate applies only what is pending, in order", async () => {
   await using db = await openTestDatabase({ migrate: false });
-  await withMigrationsDir({ "0001_a.sql": "create table a (id int);" }, async (dir) => {
-    assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0001_a.sql"]);
-    await Deno.writeTextFile(`${dir}/0003_c.sql`, "create table c (id int references b);");
-    await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int primary key);");
-    assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0002_b.sql", "0003_c.sql"]);
-    assert.deepEqual(await tables(db.sql), ["a", "b", "c", "schema_migration"]);
-  });
+  await using migrations = await migrationsDir({ "0001_a.sql": "create table a (id int);" });
+  const dir = migrations.path;
+  assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0001_a.sql"]);
+  await Deno.writeTextFile(`${dir}/0003_c.sql`, "create table c (id int references b);");
+  await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int primary key);");
+  assert.deepEqual((await migrate(db, quiet, dir)).applied, ["0002_b.sql", "0003_c.sql"]);
+  assert.deepEqual(await tables(db.sql), ["a", "b", "c", "schema_migration"]);
 });
 
 Deno.test("a migration changed after it was applied is refused and nothing else applies", async () => {
   await using db = await openTestDatabase({ migrate: false });
-  await withMigrationsDir({ "0001_a.sql": "create table a (id int);" }, async (dir) => {
-    await migrate(db, quiet, dir);
-    await Deno.writeTextFile(`${dir}/0001_a.sql`, "create table a (id bigint);");
-    await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int);");
-    await assert.rejects(
-      migrate(db, quiet, dir),
-      (error) =>
-        error instanceof MigrationError && error.file === "0001_a.sql" &&
-        /0001_a\.sql was changed after it was applied/.test(error.message),
-    );
-    assert.deepEqual(await tables(db.sql), ["a", "schema_migration"]);
-  });
+  await using migrations = await migrationsDir({ "0001_a.sql": "create table a (id int);" });
+  const dir = migrations.path;
+  await migrate(db, quiet, dir);
+  await Deno.writeTextFile(`${dir}/0001_a.sql`, "create table a (id bigint);");
+  await Deno.writeTextFile(`${dir}/0002_b.sql`, "create table b (id int);");
+  await assert.rejects(
+    migrate(db, quiet, dir),
+    (error) =>
+      error instanceof MigrationError && error.file === "0001_a.sql" &&
+      /0001_a\.sql was changed after it was applied/.test(error.message),
+  );
+  assert.deepEqual(await tables(db.sql), ["a", "schema_migration"]);
 });
 
 Deno.test("a failing migration rolls back completely and names the file and the error", async () => {
   await using db = await openTestDatabase({ migrate: false });
-  await withMigrationsDir({
+  await using migrations = await migrationsDir({
     "0001_good.sql": "create table good (id int);",
     "0002_broken.sql": [
       "create table half (id int);",
       "insert into good values (1);",
       "select * from missing_table;",
     ].join("\n"),
-  }, async (dir) => {
-    await assert.rejects(
-      migrate(db, quiet, dir),
-      (error) =>
-        error instanceof MigrationError && error.file === "0002_broken.sql" &&
-        error.message.includes("migration 0002_broken.sql failed") &&
-        error.message.includes('relation "missing_table" does not exist (line 3)'),
-    );
-    assert.deepEqual(await tables(db.sql), ["good", "schema_migration"]);
-    const [{ count }] = await db.sql<{ count: number }[]>`select count(*) from good`;
-    assert.equal(count, 0);
-    const versions = await db.sql<{ version: number }[]>`select version from schema_migration`;
-    assert.deepEqual(versions.map((row) => row.version), [1]);
   });
+  const dir = migrations.path;
+  await assert.rejects(
+    migrate(db, quiet, dir),
+    (error) =>
+      error instanceof MigrationError && error.file === "0002_broken.sql" &&
+      error.message.includes("migration 0002_broken.sql failed") &&
+      error.message.includes('relation "missing_table" does not exist (line 3)'),
+  );
+  assert.deepEqual(await tables(db.sql), ["good", "schema_migration"]);
+  const [{ count }] = await db.sql<{ count: number }[]>`select count(*) from good`;
+  assert.equal(count, 0);
+  const versions = await db.sql<{ version: number }[]>`select version from schema_migration`;
+  assert.deepEqual(versions.map((row) => row.version), [1]);
 });
 
 Deno.test("badly named migration files are rejected before anything applies", async () => {
   await using db = await openTestDatabase({ migrate: false });
-  await withMigrationsDir({
+  await using migrations = await migrationsDir({
     "0001_ok.sql": "create table ok (id int);",
     "2_bad-name.sql": "create table bad (id int);",
-  }, async (dir) => {
-    await assert.rejects(
-      migrate(db, quiet, dir),
-      (error) => error instanceof MigrationError && error.message.includes("2_bad-name.sql"),
-    );
-    assert.deepEqual(await tables(db.sql), []);
   });
+  const dir = migrations.path;
+  await assert.rejects(
+    migrate(db, quiet, dir),
+    (error) => error instanceof MigrationError && error.message.includes("2_bad-name.sql"),
+  );
+  assert.deepEqual(await tables(db.sql), []);
 });
 
 Deno.test("concurrent migrators apply each migration exactly once", async () => {

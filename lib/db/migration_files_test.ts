@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tempDir } from "../../tests/support/temp_dir.ts";
 import { MigrationError } from "./errors.ts";
 import { parseMigrationFileNames, readMigrations, sha256Hex } from "./migration_files.ts";
 
@@ -39,21 +40,18 @@ Deno.test("sha256Hex matches the standard test vector", async () => {
 });
 
 Deno.test("readMigrations reads files in order with checksums of LF-normalised text", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/0002_second.sql`, "select 2;\r\n");
-    await Deno.writeTextFile(`${dir}/0001_first.sql`, "select 1;\n");
-    await Deno.writeTextFile(`${dir}/notes.txt`, "not a migration");
-    const migrations = await readMigrations(dir);
-    assert.deepEqual(migrations.map((migration) => migration.file), [
-      "0001_first.sql",
-      "0002_second.sql",
-    ]);
-    assert.equal(migrations[1].sql, "select 2;\n");
-    assert.equal(migrations[1].checksum, await sha256Hex("select 2;\n"));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using temp = await tempDir("craveny-migration-files-");
+  const dir = temp.path;
+  await Deno.writeTextFile(`${dir}/0002_second.sql`, "select 2;\r\n");
+  await Deno.writeTextFile(`${dir}/0001_first.sql`, "select 1;\n");
+  await Deno.writeTextFile(`${dir}/notes.txt`, "not a migration");
+  const migrations = await readMigrations(dir);
+  assert.deepEqual(migrations.map((migration) => migration.file), [
+    "0001_first.sql",
+    "0002_second.sql",
+  ]);
+  assert.equal(migrations[1].sql, "select 2;\n");
+  assert.equal(migrations[1].checksum, await sha256Hex("select 2;\n"));
 });
 
 Deno.test("readMigrations names a missing directory", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { seedEmbeddedDataDir } from "../../tests/support/database.ts";
+import { tempDir } from "../../tests/support/temp_dir.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { DatabaseStartError } from "./errors.ts";
@@ -10,16 +11,12 @@ const DATABASE_URL = Deno.env.get("DATABASE_URL")?.trim();
 if (!DATABASE_URL) console.log("open_test: postgres test skipped: DATABASE_URL not set");
 
 Deno.test("without DATABASE_URL the embedded database under DATA_DIR is opened", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "craveny-open-" });
-  try {
-    await seedEmbeddedDataDir(dataDir);
-    const db = await openDatabase(loadConfig({ DATA_DIR: dataDir }), quiet);
-    assert.equal(db.kind, "embedded");
-    await db.ping();
-    await db.close();
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  await using dataDir = await tempDir("craveny-open-");
+  await seedEmbeddedDataDir(dataDir.path);
+  const db = await openDatabase(loadConfig({ DATA_DIR: dataDir.path }), quiet);
+  assert.equal(db.kind, "embedded");
+  await db.ping();
+  await db.close();
 });
 
 Deno.test("an unreachable DATABASE_URL gives a DatabaseStartError without credentials", async () => {

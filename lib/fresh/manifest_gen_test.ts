@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runDeno } from "../../tests/support/deno_command.ts";
+import { type TempDir, tempDir } from "../../tests/support/temp_dir.ts";
 import {
   checkManifest,
   collectManifestFiles,
@@ -10,17 +12,18 @@ import {
   writeManifest,
 } from "./manifest_gen.ts";
 
-async function makeApp(files: string[]): Promise<string> {
-  const root = await Deno.makeTempDir();
+/** A temporary app folder holding `files`, removed when disposed. */
+async function makeApp(files: string[]): Promise<TempDir> {
+  const app = await tempDir("craveny-manifest-");
   for (const file of files) {
-    await Deno.mkdir(dirname(join(root, file)), { recursive: true });
-    await Deno.writeTextFile(join(root, file), "export default () => null;\n");
+    await Deno.mkdir(dirname(join(app.path, file)), { recursive: true });
+    await Deno.writeTextFile(join(app.path, file), "export default () => null;\n");
   }
-  return root;
+  return app;
 }
 
 Deno.test("collectManifestFiles: modules only, tests and hidden files skipped, code-point order", async () => {
-  const root = await makeApp([
+  await using app = await makeApp([
     "routes/index.tsx",
     "routes/_app.tsx",
     "routes/stocks/[symbol].tsx",
@@ -35,20 +38,17 @@ Deno.test("collectManifestFiles: modules only, tests and hidden files skipped, c
     "islands/charts/Line.tsx",
     "islands/Alpha.tsx",
   ]);
-  try {
-    assert.deepEqual(await collectManifestFiles(root), {
-      routes: [
-        "./routes/(group)/about.tsx",
-        "./routes/_app.tsx",
-        "./routes/api/ping.ts",
-        "./routes/index.tsx",
-        "./routes/stocks/[symbol].tsx",
-      ],
-      islands: ["./islands/Alpha.tsx", "./islands/Zeta.tsx", "./islands/charts/Line.tsx"],
-    });
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  const root = app.path;
+  assert.deepEqual(await collectManifestFiles(root), {
+    routes: [
+      "./routes/(group)/about.tsx",
+      "./routes/_app.tsx",
+      "./routes/api/ping.ts",
+      "./routes/index.tsx",
+      "./routes/stocks/[symbol].tsx",
+    ],
+    islands: ["./islands/Alpha.tsx", "./islands/Zeta.tsx", "./islands/charts/Line.tsx"],
+  });
 });
 
 Deno.test("renderManifest: Fresh 1.x shape", () => {
@@ -88,26 +88,24 @@ export default manifest;
 });
 
 Deno.test("renderManifest: output is already deno fmt-clean", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const file = join(dir, "fresh.gen.ts");
-    // `    "<path>": $0,` is the path plus 11 characters: 100 fits, 101 wraps.
-    const path = (length: number) => `./routes/${"x".repeat(length - 13)}.tsx`;
-    const cases = [
-      { routes: [path(89), path(90), path(140)], islands: [] },
-      { routes: [], islands: [] },
-    ];
-    for (const files of cases) {
-      await Deno.writeTextFile(file, renderManifest(files, "./lib/fresh/mod.ts"));
-      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-        args: ["fmt", "--check", "--no-config", "--line-width=100", file],
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dir = await tempDir("craveny-manifest-fmt-");
+  const file = join(dir.path, "fresh.gen.ts");
+  // `    "<path>": $0,` is the path plus 11 characters: 100 fits, 101 wraps.
+  const path = (length: number) => `./routes/${"x".repeat(length - 13)}.tsx`;
+  const cases = [
+    { routes: [path(89), path(90), path(140)], islands: [] },
+    { routes: [], islands: [] },
+  ];
+  for (const files of cases) {
+    await Deno.writeTextFile(file, renderManifest(files, "./lib/fresh/mod.ts"));
+    const { code, stderr } = await runDeno([
+      "fmt",
+      "--check",
+      "--no-config",
+      "--line-width=100",
+      file,
+    ]);
+    assert.equal(code, 0, stderr);
   }
 });
 
@@ -121,26 +119,23 @@ Deno.test("generateManifest: reproduces the fixture app's hand-written manifest"
 });
 
 Deno.test("checkManifest / writeManifest: stale detection, writes only on change", async () => {
-  const root = await makeApp(["routes/index.tsx", "islands/A.tsx"]);
-  try {
-    const missing = await checkManifest(root);
-    assert.equal(missing.upToDate, false);
-    assert.deepEqual(missing.added, ["./routes/index.tsx", "./islands/A.tsx"]);
+  await using app = await makeApp(["routes/index.tsx", "islands/A.tsx"]);
+  const root = app.path;
+  const missing = await checkManifest(root);
+  assert.equal(missing.upToDate, false);
+  assert.deepEqual(missing.added, ["./routes/index.tsx", "./islands/A.tsx"]);
 
-    assert.equal(await writeManifest(root), true);
-    assert.equal((await checkManifest(root)).upToDate, true);
-    const path = join(root, "fresh.gen.ts");
-    const before = (await Deno.stat(path)).mtime;
-    assert.equal(await writeManifest(root), false);
-    assert.deepEqual((await Deno.stat(path)).mtime, before);
+  assert.equal(await writeManifest(root), true);
+  assert.equal((await checkManifest(root)).upToDate, true);
+  const path = join(root, "fresh.gen.ts");
+  const before = (await Deno.stat(path)).mtime;
+  assert.equal(await writeManifest(root), false);
+  assert.deepEqual((await Deno.stat(path)).mtime, before);
 
-    await Deno.remove(join(root, "islands/A.tsx"));
-    await Deno.writeTextFile(join(root, "routes/about.tsx"), "export default () => null;\n");
-    const stale = await checkManifest(root);
-    assert.equal(stale.upToDate, false);
-    assert.deepEqual(stale.added, ["./routes/about.tsx"]);
-    assert.deepEqual(stale.removed, ["./islands/A.tsx"]);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  await Deno.remove(join(root, "islands/A.tsx"));
+  await Deno.writeTextFile(join(root, "routes/about.tsx"), "export default () => null;\n");
+  const stale = await checkManifest(root);
+  assert.equal(stale.upToDate, false);
+  assert.deepEqual(stale.added, ["./routes/about.tsx"]);
+  assert.deepEqual(stale.removed, ["./islands/A.tsx"]);
 });

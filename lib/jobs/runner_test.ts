@@ -9,7 +9,7 @@ import { runJob } from "./runner.ts";
 import { recentRuns } from "./store.ts";
 
 function context(db: TestDatabase, cache: AppContext["cache"]): AppContext {
-  return { config: loadConfig({}), db, cache, log: createLogger("error") };
+  return { config: loadConfig({}), db, cache, log: createLogger("error", () => {}) };
 }
 
 function blockingJob(): { job: Job; started: Promise<void>; finish: () => void } {
