@@ -1,0 +1,74 @@
+// When a daily bar closes, as an instant: the point-in-time rule compares `closed_at` (never the
+// bare date) with a prediction's as_of.
+
+const NEW_YORK = "America/New_York";
+
+/** Minutes the zone is ahead of UTC at `instant` (e.g. -240 for New York in summer). */
+export function zoneOffsetMinutes(timeZone: string, instant: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const local = Date.UTC(
+    field("year"),
+    field("month") - 1,
+    field("day"),
+    field("hour"),
+    field("minute"),
+    field("second"),
+  );
+  return Math.round((local - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(date: string): [number, number, number] {
+  const match = DATE.exec(date);
+  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    throw new RangeError(`not a calendar date: ${JSON.stringify(date)}`);
+  }
+  return [year, month, day];
+}
+
+/** `date` at `hour`:00 local time in `timeZone`, as a UTC instant (DST-aware). */
+export function localTimeToUtc(date: string, hour: number, timeZone: string): Date {
+  const [year, month, day] = parseDate(date);
+  const asIfUtc = Date.UTC(year, month - 1, day, hour);
+  // The offset at the guessed instant is right except within the DST switch hour itself, which
+  // a market close (16:00) never falls into.
+  const offset = zoneOffsetMinutes(
+    timeZone,
+    asIfUtc - zoneOffsetMinutes(timeZone, asIfUtc) * 60_000,
+  );
+  return new Date(asIfUtc - offset * 60_000);
+}
+
+/**
+ * The close of the daily bar dated `date`: 16:00 New York time for US equities; for crypto, whose
+ * daily bars are UTC days, the end of that day (next 00:00Z).
+ */
+export function barClosedAt(date: string, assetClass: "equity" | "crypto"): Date {
+  if (assetClass === "crypto") {
+    const [year, month, day] = parseDate(date);
+    return new Date(Date.UTC(year, month - 1, day + 1));
+  }
+  return localTimeToUtc(date, 16, NEW_YORK);
+}
+
+/** The New York calendar date at `instant` (news dated by exchange-local day). */
+export function newYorkDate(instant: Date): string {
+  const shifted = new Date(
+    instant.getTime() + zoneOffsetMinutes(NEW_YORK, instant.getTime()) * 60_000,
+  );
+  return shifted.toISOString().slice(0, 10);
+}
