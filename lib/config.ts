@@ -19,6 +19,9 @@ export interface JobSchedules {
   alerts: string;
 }
 
+export const SOURCE_NAMES = ["simulator", "yahoo", "stooq", "coingecko", "feeds"] as const;
+export type SourceName = typeof SOURCE_NAMES[number];
+
 export interface Config {
   port: number;
   hostname: string;
@@ -39,6 +42,10 @@ export interface Config {
   schedules: JobSchedules;
   /** How long a job lock is held before another process may take it over. */
   jobLockTtlMs: number;
+  /** Market and news sources the crawl job uses. */
+  sources: SourceName[];
+  /** The offline simulator: same seed and start → byte-identical data. */
+  simulator: { seed: number; start: string };
 }
 
 /** Variables a secret is read from: their values never appear in errors or logs. */
@@ -125,6 +132,26 @@ function secret(env: Env, name: string, pattern: RegExp, expected: string): stri
   return raw;
 }
 
+function list<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T[]): T[] {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const items = raw.split(",").map((item) => item.trim()).filter(Boolean);
+  const unknown = items.find((item) => !(allowed as readonly string[]).includes(item));
+  if (unknown !== undefined || items.length === 0) {
+    fail(name, `a comma-separated list of ${allowed.join(", ")}`, raw);
+  }
+  return [...new Set(items)] as T[];
+}
+
+function date(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  const parsed = new Date(`${raw}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || parsed.toISOString().slice(0, 10) !== raw) {
+    fail(name, "a date YYYY-MM-DD", raw);
+  }
+  return raw;
+}
+
 /** Validates the environment; throws a `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   return {
@@ -153,6 +180,11 @@ export function loadConfig(env: Env): Config {
       alerts: cron(env, "CRON_ALERTS", "* * * * *"),
     },
     jobLockTtlMs: integer(env, "JOB_LOCK_TTL_MS", 15 * 60_000, 1_000, 24 * 3_600_000),
+    sources: list(env, "SOURCES", SOURCE_NAMES, ["simulator"]),
+    simulator: {
+      seed: integer(env, "SIMULATOR_SEED", 42, 0, 2 ** 31 - 1),
+      start: date(env, "SIMULATOR_START", "2024-01-02"),
+    },
   };
 }
 

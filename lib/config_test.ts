@@ -20,6 +20,8 @@ Deno.test("an empty environment gives the embedded defaults", () => {
   assert.equal(config.logLevel, "info");
   assert.equal(config.jobsEnabled, true);
   assert.equal(config.schedules.crawl, "*/30 * * * *");
+  assert.deepEqual(config.sources, ["simulator"]);
+  assert.deepEqual(config.simulator, { seed: 42, start: "2024-01-02" });
 });
 
 Deno.test("valid production values are taken as given", () => {
@@ -54,6 +56,12 @@ const badValues: [string, string, string][] = [
   ["BODY_LIMIT_BYTES", "10", "BODY_LIMIT_BYTES: expected an integer from 1024 to 104857600"],
   ["JOBS_ENABLED", "maybe", 'JOBS_ENABLED: expected true or false, got "maybe"'],
   ["CRON_EMBED", "every minute", "CRON_EMBED: expected a 5-field cron expression"],
+  [
+    "SOURCES",
+    "simulator,bloomberg",
+    "SOURCES: expected a comma-separated list of simulator, yahoo",
+  ],
+  ["SIMULATOR_START", "2024-02-30", "SIMULATOR_START: expected a date YYYY-MM-DD"],
   ["JOB_LOCK_TTL_MS", "-5", "JOB_LOCK_TTL_MS: expected an integer from 1000 to 86400000"],
 ];
 
