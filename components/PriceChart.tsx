@@ -50,6 +50,10 @@ export function PriceChart(
   const summary = `${symbol} closed at ${formatPrice(last.close)} on ${last.date}, ${
     change >= 0 ? "up" : "down"
   } ${Math.abs(change).toFixed(1)}% from ${formatPrice(first.close)} on ${first.date}.`;
+  // Too little history for the average (its warm-up): no dashed line, and the legend says so.
+  const averagePath = linePath(
+    points.map((p, i) => [x(i), p.average === null ? null : y(p.average)]),
+  );
   const titleId = `chart-${symbol}-title`;
   const descId = `chart-${symbol}-desc`;
   return (
@@ -70,20 +74,30 @@ export function PriceChart(
               </text>
             </g>
           ))}
-          {dateLabels(points, 5).map((index) => (
-            <text key={index} x={x(index)} y={height - 8} text-anchor="middle">
+          {dateLabels(points, 5).map((index, position, all) => (
+            <text
+              key={index}
+              x={x(index)}
+              y={height - 8}
+              // The outer labels align inwards so they are never clipped at the edges.
+              text-anchor={position === 0
+                ? "start"
+                : position === all.length - 1
+                ? "end"
+                : "middle"}
+            >
               {points[index].date}
             </text>
           ))}
         </g>
-        <path
-          class="chart-average"
-          d={linePath(points.map((p, i) => [x(i), p.average === null ? null : y(p.average)]))}
-        />
+        {averagePath ? <path class="chart-average" d={averagePath} /> : null}
         <path class="chart-close" d={linePath(points.map((p, i) => [x(i), y(p.close)]))} />
       </svg>
       <figcaption>
-        {summary} <span class="chart-legend">Solid line: close. Dashed line: {averageLabel}.</span>
+        {summary}{" "}
+        <span class="chart-legend">
+          Solid line: close.{averagePath ? ` Dashed line: ${averageLabel}.` : ""}
+        </span>
       </figcaption>
     </figure>
   );

@@ -1,4 +1,5 @@
 import type { Job, JobName } from "../lib/jobs/job.ts";
+import { createCrawlJob } from "./crawl.ts";
 
 /**
  * A job whose work arrives with a later issue: it runs through the real mechanism (lock,
@@ -16,7 +17,7 @@ function awaitingImplementation(name: JobName, description: string, issue: numbe
 }
 
 export const JOBS: Record<JobName, Job> = {
-  crawl: awaitingImplementation("crawl", "Fetch prices and news from the configured sources", 3),
+  crawl: createCrawlJob(),
   embed: awaitingImplementation(
     "embed",
     "Embed news that has no vector for the current embedder",

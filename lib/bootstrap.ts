@@ -4,6 +4,7 @@ import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
 import type { Logger } from "./log.ts";
+import { seedDefaultUniverse } from "./stocks/universe.ts";
 
 export interface RunningContext extends AppContext {
   close(): Promise<void>;
@@ -15,6 +16,7 @@ export async function openAppContext(config: Config, log: Logger): Promise<Runni
   try {
     const { applied } = await migrate(db, log);
     for (const name of applied) log.info("migration applied", { migration: name });
+    if (await seedDefaultUniverse(db.sql)) log.info("default stock universe created");
     const cache = await openCache(config, log);
     return {
       config,

@@ -47,3 +47,9 @@ alter table news
 
 -- Matching lists a stock's news newest first; the point-in-time rule filters on published_at.
 create index news_stock_news_idx on news_stock (news_id);
+
+-- A run that finished but had failures along the way (one source down, others loaded): its
+-- `error` lists what failed, its counts what loaded.
+alter table job_run drop constraint job_run_status_check;
+alter table job_run add constraint job_run_status_check
+  check (status in ('running', 'succeeded', 'partial', 'failed', 'skipped', 'interrupted'));

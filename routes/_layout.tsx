@@ -1,9 +1,10 @@
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { define } from "../lib/fresh/define.ts";
 
-// Stocks, predictions and models join the nav with the issues that build their pages.
+// Predictions and models join the nav with the issues that build their pages.
 const NAV = [
   { href: "/", label: "Dashboard" },
+  { href: "/stocks", label: "Stocks" },
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -7,12 +7,17 @@ import { runJob } from "../lib/jobs/runner.ts";
 import { createLogger } from "../lib/log.ts";
 import { exitWithError } from "./exit.ts";
 
-const usage = `usage: deno task job NAME\n\n${
-  JOB_NAMES.map((name) => `  ${name.padEnd(9)} ${JOBS[name].description}`).join("\n")
+const usage = `usage: deno task job NAME [FLAGS]\n\n${
+  JOB_NAMES.map((name) =>
+    [
+      `  ${name.padEnd(9)} ${JOBS[name].description}`,
+      ...(JOBS[name].flags ?? []).map((flag) => `            ${flag}`),
+    ].join("\n")
+  ).join("\n")
 }`;
 
 async function main(args: string[]): Promise<number> {
-  const [name] = args;
+  const [name, ...flags] = args;
   if (!name || name === "--help" || name === "-h") {
     console.log(usage);
     return name ? 0 : 2;
@@ -27,7 +32,7 @@ async function main(args: string[]): Promise<number> {
   const stop = () => controller.abort();
   Deno.addSignalListener("SIGINT", stop);
   try {
-    const outcome = await runJob(JOBS[name], app, controller.signal);
+    const outcome = await runJob(JOBS[name], app, controller.signal, flags);
     console.log(JSON.stringify({ job: name, ...outcome }));
     return outcome.status === "failed" ? 1 : 0;
   } finally {

@@ -4,6 +4,9 @@ import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { NotFound } from "../http/errors.ts";
+import { jobsRouter } from "./jobs.ts";
+import { newsRouter } from "./news.ts";
+import { stocksRouter } from "./stocks.ts";
 
 export const API_VERSION = "1";
 
@@ -18,7 +21,11 @@ export interface ApiSection {
  * Domain routers, in mount order. Add one line per domain, e.g.
  * `{ path: "/stocks", description: "Stocks and prices", router: stocksRouter }`.
  */
-export const SECTIONS: readonly ApiSection[] = [];
+export const SECTIONS: readonly ApiSection[] = [
+  { path: "/stocks", description: "Stocks and their daily prices", router: stocksRouter },
+  { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
+  { path: "/jobs", description: "Recent job runs", router: jobsRouter },
+];
 
 export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SECTIONS) {
   const api = new Hono<AppEnv>();

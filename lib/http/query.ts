@@ -1,5 +1,6 @@
 // Typed, validated query parameters: a bad value is the client's mistake (400 naming the
 // parameter and what was expected), never a silently ignored filter.
+import { normalizeSymbol } from "../stocks/symbol.ts";
 import { HttpError } from "./errors.ts";
 
 function invalid(parameter: string, expected: string, got: string): HttpError {
@@ -11,7 +12,6 @@ function invalid(parameter: string, expected: string, got: string): HttpError {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const SYMBOL = /^[A-Z0-9^][A-Z0-9.^=_-]{0,23}$/;
 
 export class QueryParams {
   constructor(private readonly params: URLSearchParams) {}
@@ -58,11 +58,13 @@ export class QueryParams {
     return raw;
   }
 
-  /** A ticker symbol, upper-cased (aapl → AAPL). */
+  /** A ticker symbol, upper-cased (aapl → AAPL, $aapl → AAPL). */
   symbol(name: string): string | undefined {
-    const raw = this.#raw(name)?.toUpperCase();
-    if (raw !== undefined && !SYMBOL.test(raw)) throw invalid(name, "a ticker symbol", raw);
-    return raw;
+    const raw = this.#raw(name);
+    if (raw === undefined) return undefined;
+    const symbol = normalizeSymbol(raw);
+    if (symbol === null) throw invalid(name, "a ticker symbol", raw);
+    return symbol;
   }
 
   /** One of `allowed`, or `fallback` when absent. */

@@ -15,6 +15,13 @@ export interface JobContext {
   runId: number;
   /** Aborted on shutdown: a job checks it between batches and stops at the next safe point. */
   signal: AbortSignal;
+  /** Command-line flags after the job name (`deno task job crawl --reparse`); empty from cron. */
+  args: string[];
+  /**
+   * Records a failure the job survived (one source down while others loaded): the run ends as
+   * `partial` with these messages in `job_run.error`.
+   */
+  reportProblem(message: string): void;
 }
 
 /** Counts a run reports (rows fetched, inserted, rejected…), stored in `job_run.counts`. */
@@ -23,5 +30,7 @@ export type JobCounts = Record<string, number>;
 export interface Job {
   name: JobName;
   description: string;
+  /** Flags the job understands, one "--flag  what it does" per line, for `deno task job --help`. */
+  flags?: string[];
   run(context: JobContext): Promise<JobCounts>;
 }

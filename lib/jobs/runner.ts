@@ -4,11 +4,21 @@ import { finishRun, interruptAbandonedRuns, startRun } from "./store.ts";
 
 export type JobOutcome =
   | { status: "succeeded"; runId: number; counts: JobCounts; ms: number }
+  | { status: "partial"; runId: number; counts: JobCounts; problems: string[]; ms: number }
   | { status: "failed"; runId: number | null; error: string; ms: number }
   | { status: "interrupted"; runId: number; counts: JobCounts; ms: number }
   | { status: "skipped"; reason: string };
 
 const HOST = `${Deno.hostname()}:${Deno.pid}`;
+
+/** Problems kept in `job_run.error`: enough to diagnose, bounded so one bad day can't bloat it. */
+const MAX_PROBLEMS = 20;
+
+function summarise(problems: string[]): string {
+  const shown = problems.slice(0, MAX_PROBLEMS).join("\n");
+  const more = problems.length - MAX_PROBLEMS;
+  return more > 0 ? `${shown}\n… and ${more} more` : shown;
+}
 
 /**
  * Runs `job` once unless another run (in this or any process sharing the cache) holds its lock.
@@ -18,6 +28,7 @@ export async function runJob(
   job: Job,
   app: AppContext,
   signal: AbortSignal = new AbortController().signal,
+  args: string[] = [],
 ): Promise<JobOutcome> {
   const log = app.log.child({ job: job.name });
   const lock = await app.cache.acquireLock(`job:${job.name}`, app.config.jobLockTtlMs)
@@ -38,11 +49,26 @@ export async function runJob(
     runId = await startRun(app.db.sql, job.name, HOST);
     const runLog = log.child({ runId });
     runLog.info("job started");
-    const counts = await job.run({ app, log: runLog, runId, signal });
-    const status = signal.aborted ? "interrupted" : "succeeded";
-    await finishRun(app.db.sql, runId, status, counts, null);
-    runLog.info(`job ${status}`, { counts, ms: elapsed() });
-    return { status, runId, counts, ms: elapsed() };
+    const problems: string[] = [];
+    const reportProblem = (message: string) => {
+      problems.push(message);
+      runLog.warn("job problem", { problem: message });
+    };
+    const counts = await job.run({ app, log: runLog, runId, signal, args, reportProblem });
+    const error = problems.length ? summarise(problems) : null;
+    if (signal.aborted) {
+      await finishRun(app.db.sql, runId, "interrupted", counts, error);
+      runLog.info("job interrupted", { counts, ms: elapsed() });
+      return { status: "interrupted", runId, counts, ms: elapsed() };
+    }
+    if (problems.length) {
+      await finishRun(app.db.sql, runId, "partial", counts, error);
+      runLog.warn("job partially succeeded", { counts, problems: problems.length, ms: elapsed() });
+      return { status: "partial", runId, counts, problems, ms: elapsed() };
+    }
+    await finishRun(app.db.sql, runId, "succeeded", counts, null);
+    runLog.info("job succeeded", { counts, ms: elapsed() });
+    return { status: "succeeded", runId, counts, ms: elapsed() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.error("job failed", { runId, error: message, ms: elapsed() });

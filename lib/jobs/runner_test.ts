@@ -78,6 +78,23 @@ Deno.test("job runner", async (t) => {
     assert.equal((await runJob(failing, app)).status, "failed", "lock was released");
   });
 
+  await t.step("problems a job survived make the run partial, with what loaded", async () => {
+    const job: Job = {
+      name: "alerts",
+      description: "one source down",
+      run({ reportProblem }) {
+        reportProblem("yahoo AAPL: HTTP 503 after 4 attempts");
+        return Promise.resolve({ loaded: 7 });
+      },
+    };
+    const outcome = await runJob(job, app);
+    assert.equal(outcome.status, "partial");
+    const [row] = await recentRuns(db.sql, "alerts", 1);
+    assert.equal(row.status, "partial");
+    assert.deepEqual(row.counts, { loaded: 7 });
+    assert.equal(row.error, "yahoo AAPL: HTTP 503 after 4 attempts");
+  });
+
   await t.step("a run left 'running' by a dead process is marked interrupted", async () => {
     await db.sql`insert into job_run (job, status, host) values ('predict', 'running', 'dead:1')`;
     const job: Job = { name: "predict", description: "ok", run: () => Promise.resolve({}) };

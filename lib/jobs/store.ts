@@ -2,7 +2,13 @@
 import type { Sql } from "postgres";
 import type { JobCounts } from "./job.ts";
 
-export type JobRunStatus = "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+export type JobRunStatus =
+  | "running"
+  | "succeeded"
+  | "partial"
+  | "failed"
+  | "skipped"
+  | "interrupted";
 
 export interface JobRunRow {
   id: number;

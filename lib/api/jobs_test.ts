@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { startTestApp } from "../../tests/support/app.ts";
+import { finishRun, startRun } from "../jobs/store.ts";
+
+Deno.test("/api/jobs", async (t) => {
+  const app = await startTestApp();
+  await using _closing = { [Symbol.asyncDispose]: () => app.close() };
+  const { sql } = app.context.db;
+  const crawl1 = await startRun(sql, "crawl", "host-a:1");
+  await finishRun(sql, crawl1, "succeeded", { "prices.inserted": 40 }, null);
+  const embed = await startRun(sql, "embed", "host-a:1");
+  await finishRun(sql, embed, "failed", {}, "embedder unavailable");
+  const crawl2 = await startRun(sql, "crawl", "host-b:2");
+  await finishRun(sql, crawl2, "partial", { "prices.inserted": 3 }, "yahoo AAPL: HTTP 503");
+  const running = await startRun(sql, "crawl", "host-b:2");
+
+  const get = async (path: string) => {
+    const response = await app.app.fetch(new Request(`http://localhost${path}`));
+    return { status: response.status, body: await response.json() };
+  };
+  const ids = (body: { runs: { id: number }[] }) => body.runs.map((run) => run.id);
+
+  await t.step("lists runs newest first with status, counts and error", async () => {
+    const { status, body } = await get("/api/jobs");
+    assert.equal(status, 200);
+    assert.deepEqual(ids(body), [running, crawl2, embed, crawl1]);
+    const [current, partial] = body.runs;
+    assert.equal(current.status, "running");
+    assert.equal(current.finishedAt, null);
+    assert.deepEqual(current.counts, {});
+    assert.equal(partial.job, "crawl");
+    assert.equal(partial.status, "partial");
+    assert.deepEqual(partial.counts, { "prices.inserted": 3 });
+    assert.equal(partial.error, "yahoo AAPL: HTTP 503");
+    assert.match(partial.startedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Date.parse(partial.finishedAt) >= Date.parse(partial.startedAt));
+  });
+
+  await t.step("?job filters by job; ?limit bounds the list", async () => {
+    assert.deepEqual(ids((await get("/api/jobs?job=crawl")).body), [running, crawl2, crawl1]);
+    assert.deepEqual(ids((await get("/api/jobs?job=embed")).body), [embed]);
+    assert.deepEqual(ids((await get("/api/jobs?job=alerts")).body), []);
+    assert.deepEqual(ids((await get("/api/jobs?job=all")).body), [running, crawl2, embed, crawl1]);
+    assert.deepEqual(ids((await get("/api/jobs?job=crawl&limit=2")).body), [running, crawl2]);
+  });
+
+  await t.step("an unknown job or a bad limit is a 400", async () => {
+    for (
+      const [query, parameter] of [
+        ["job=backup", "job"],
+        ["job=CRAWL", "job"],
+        ["limit=0", "limit"],
+        ["limit=201", "limit"],
+      ]
+    ) {
+      const { status, body } = await get(`/api/jobs?${query}`);
+      assert.equal(status, 400, query);
+      assert.equal(body.error.code, "invalid_query");
+      assert.equal(body.error.details.parameter, parameter);
+    }
+  });
+});

@@ -1,0 +1,139 @@
+// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators and
+// the latest matched news.
+import { ChangeLabel } from "../../components/ChangeLabel.tsx";
+import { PriceChart } from "../../components/PriceChart.tsx";
+import { define } from "../../lib/fresh/define.ts";
+import { NotFound } from "../../lib/http/errors.ts";
+import { rollingVolatility, rsi, sma } from "../../lib/market/indicators.ts";
+import { type PriceBar, priceBars } from "../../lib/market/store.ts";
+import { newsForStock, type StockNews } from "../../lib/news/store.ts";
+import type { Stock } from "../../lib/stocks/stock.ts";
+import { getStock } from "../../lib/stocks/store.ts";
+import { normalizeSymbol } from "../../lib/stocks/symbol.ts";
+
+/** About a year of trading days, plus the average's warm-up. */
+const CHART_BARS = 252;
+const AVERAGE_DAYS = 20;
+
+interface StockData {
+  stock: Stock;
+  bars: PriceBar[];
+  averages: (number | null)[];
+  rsi14: number | null;
+  volatility20: number | null;
+  news: StockNews[];
+}
+
+export const handler = define.handlers<StockData>({
+  async GET(_req, ctx) {
+    const symbol = normalizeSymbol(ctx.params.symbol);
+    const sql = ctx.state.app.db.sql;
+    const stock = symbol === null ? null : await getStock(sql, symbol);
+    if (!stock) throw new NotFound(`No stock with symbol ${ctx.params.symbol}`);
+    const [history, news] = await Promise.all([
+      priceBars(sql, stock.id, { limit: CHART_BARS + AVERAGE_DAYS }),
+      newsForStock(sql, stock.id, { limit: 20 }),
+    ]);
+    const closes = history.map((bar) => bar.adjClose ?? bar.close);
+    const averages = sma(closes, AVERAGE_DAYS);
+    const start = Math.max(0, history.length - CHART_BARS);
+    return ctx.render({
+      stock,
+      bars: history.slice(start),
+      averages: averages.slice(start),
+      rsi14: rsi(closes, 14).at(-1) ?? null,
+      volatility20: rollingVolatility(closes, 20, { annualize: true }).at(-1) ?? null,
+      news,
+    });
+  },
+});
+
+/** How news_stock.matched_on (lib/news/match.ts MatchedOn) reads in a sentence. */
+const MATCHED_ON: Record<string, string> = {
+  tagged: "the source's ticker tag",
+  cashtag: "cashtag",
+  symbol: "ticker symbol",
+  name: "company name",
+  alias: "alias",
+};
+
+function matchedOn(kind: string | null): string {
+  return kind === null ? MATCHED_ON.tagged : MATCHED_ON[kind] ?? kind;
+}
+
+function formatTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export default define.page<StockData>(({ data }) => {
+  const { stock, bars, averages, rsi14, volatility20, news } = data;
+  const last = bars.at(-1);
+  const previous = bars.at(-2);
+  return (
+    <>
+      <div class="page-heading">
+        <h1>
+          {stock.symbol} <small>{stock.name}</small>
+        </h1>
+        <ul class="badges" aria-label="Listing">
+          <li class="badge badge-local">{stock.exchange}</li>
+          <li class="badge badge-local">{stock.assetClass}</li>
+          {stock.active ? null : <li class="badge badge-local">inactive</li>}
+        </ul>
+      </div>
+      {last
+        ? (
+          <dl class="stats">
+            <div class="stat">
+              <dt>Last close ({last.date})</dt>
+              <dd>{last.close.toFixed(2)} {stock.currency}</dd>
+            </div>
+            <div class="stat">
+              <dt>Day change</dt>
+              <dd>{previous ? <ChangeLabel from={previous.close} to={last.close} /> : "—"}</dd>
+            </div>
+            <div class="stat">
+              <dt>RSI (14)</dt>
+              <dd>{rsi14 === null ? "—" : rsi14.toFixed(0)}</dd>
+            </div>
+            <div class="stat">
+              <dt>Volatility (20d, annualised)</dt>
+              <dd>{volatility20 === null ? "—" : `${(volatility20 * 100).toFixed(1)}%`}</dd>
+            </div>
+          </dl>
+        )
+        : (
+          <p>
+            No prices for {stock.symbol} yet: run <code>deno task job crawl</code> or{" "}
+            <code>deno task import prices FILE</code>.
+          </p>
+        )}
+      <PriceChart
+        symbol={stock.symbol}
+        points={bars.map((bar, index) => ({
+          date: bar.date,
+          close: bar.adjClose ?? bar.close,
+          average: averages[index],
+        }))}
+        averageLabel={`${AVERAGE_DAYS}-day average`}
+      />
+      <section aria-labelledby="news-title">
+        <h2 id="news-title">Latest news</h2>
+        {news.length === 0 ? <p>No news matched to {stock.symbol} yet.</p> : (
+          <ul class="news-list">
+            {news.map((item) => (
+              <li key={item.id}>
+                <a href={item.url} rel="noopener noreferrer">{item.title}</a>
+                <span class="news-meta">
+                  {item.source} · {formatTime(item.publishedAt)}
+                  {item.publishedAtEstimated ? " (time estimated)" : ""} · matched on{" "}
+                  {matchedOn(item.matchedOn)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+});
