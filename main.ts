@@ -45,13 +45,15 @@ export async function start(options: StartOptions = {}): Promise<void> {
     throw error;
   }
 
-  if (config.jobsEnabled) registerSchedules(app, stopping.signal);
+  const schedules = config.jobsEnabled ? registerSchedules(app, stopping.signal) : null;
 
   const shutdown = async () => {
     if (stopping.signal.aborted) return;
     log.info("shutting down");
     stopping.abort();
     await server.shutdown();
+    // Running jobs stop at their next safe point (they check the signal between batches).
+    await schedules?.idle();
     await pages.close();
     await app.close();
     Deno.exit(0);

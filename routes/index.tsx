@@ -93,7 +93,8 @@ function EmptyState({ migrated }: { migrated: boolean }) {
 
 export default define.page<DashboardData>(({ data }) => {
   const { counts, badges } = data;
-  const empty = counts === null || Object.values(counts).every((count) => count === 0);
+  // The default universe exists from the first start: "empty" means no market data yet.
+  const empty = counts === null || (counts.priceBars === 0 && counts.news === 0);
   return (
     <>
       <div class="page-heading">
