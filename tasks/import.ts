@@ -141,7 +141,8 @@ function summary(kind: Kind, result: PriceImportResult | NewsImportResult): stri
       .map(([symbol, count]) => `${symbol} ×${formatCount(count)}`);
     lines.push(
       `${formatCount(result.unknownSymbols.size)} tagged symbols are not stocks and were not ` +
-        `linked (most frequent: ${top.join(", ")})`,
+        `linked (most frequent: ${top.join(", ")}); add them as stocks (or import their ` +
+        `prices) and import this file again to link them`,
     );
   }
   return lines.join("\n");

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { MIGRATIONS_DIR } from "../lib/db/migrate.ts";
+import { readMigrations } from "../lib/db/migration_files.ts";
 import { seedEmbeddedDataDir } from "../tests/support/database.ts";
 import { type CommandResult, runDeno } from "../tests/support/deno_command.ts";
 import { tempDir } from "../tests/support/temp_dir.ts";
@@ -26,7 +28,8 @@ Deno.test("migrate applies pending migrations once, then reports up to date", as
   await seedEmbeddedDataDir(dataDir.path);
   const first = await run([], { DATA_DIR: dataDir.path });
   assert.equal(first.stderr, "");
-  assert.equal(first.stdout, "applied 0001_initial.sql\n");
+  const migrations = await readMigrations(MIGRATIONS_DIR);
+  assert.equal(first.stdout, migrations.map(({ file }) => `applied ${file}\n`).join(""));
   assert.equal(first.code, 0);
   const second = await run([], { DATA_DIR: dataDir.path });
   assert.equal(second.stdout, "up to date\n");

@@ -4,12 +4,11 @@ import { type TempDir, tempDir } from "../../tests/support/temp_dir.ts";
 import type { Sql } from "postgres";
 import { createLogger } from "../log.ts";
 import { MigrationError } from "./errors.ts";
-import { migrate } from "./migrate.ts";
-import { sha256Hex } from "./migration_files.ts";
+import { migrate, MIGRATIONS_DIR } from "./migrate.ts";
+import { readMigrations, sha256Hex } from "./migration_files.ts";
 
 const quiet = createLogger("error", () => {});
-const ALL_MIGRATIONS = [...Deno.readDirSync(new URL("../../migrations/", import.meta.url))]
-  .map((entry) => entry.name).filter((name) => name.endsWith(".sql")).sort();
+const ALL_MIGRATIONS = (await readMigrations(MIGRATIONS_DIR)).map(({ file }) => file);
 
 const TABLES = [
   "ab_test",

@@ -7,6 +7,8 @@ import type { AppContext } from "../../lib/context.ts";
 import type { Database } from "../../lib/db/port.ts";
 import { createFreshHandler } from "../../lib/fresh/mod.ts";
 import { createLogger } from "../../lib/log.ts";
+import { upsertPriceBars } from "../../lib/market/store.ts";
+import { upsertStocks } from "../../lib/stocks/store.ts";
 import manifest from "../../fresh.gen.ts";
 import { openTestDatabase } from "../support/database.ts";
 
@@ -56,11 +58,20 @@ Deno.test("dashboard: empty database shows how to load data and the offline badg
 
 Deno.test("dashboard: shows the counts once there is data; OpenAI badge with a key", async () => {
   await using db = await openTestDatabase();
-  await db.sql`insert into stock (symbol, exchange, name) values ('AAPL', 'NASDAQ', 'Apple Inc.')`;
+  const [apple] = await upsertStocks(db.sql, [
+    { symbol: "AAPL", exchange: "NASDAQ", name: "Apple Inc." },
+  ]);
+  // Stocks alone (the default universe exists from the first start) are not market data yet.
+  await withPages(db, {}, async (get) => {
+    assert.match((await get("/")).html, /No data yet/);
+  });
+  const bar = { date: "2024-03-08", open: 1, high: 1, low: 1, close: 1, adjClose: 1, volume: 1 };
+  await upsertPriceBars(db.sql, apple, [bar], "test");
   await withPages(db, { OPENAI_API_KEY: "sk-test-0123456789abcdefghij" }, async (get) => {
     const { html } = await get("/");
     assert.doesNotMatch(html, /No data yet/);
     assert.match(html, /<dt>Stocks<\/dt><dd>1<\/dd>/);
+    assert.match(html, /<dt>Daily price bars<\/dt><dd>1<\/dd>/);
     assert.match(html, /<dt>Predictions<\/dt><dd>0<\/dd>/);
     assert.match(html, /OpenAI models/);
     assert.doesNotMatch(html, /offline models/);
