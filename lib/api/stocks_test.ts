@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { startTestApp } from "../../tests/support/app.ts";
-import type { DailyBar } from "../market/port.ts";
+import { testBar } from "../../tests/support/fixtures.ts";
 import { upsertPriceBars } from "../market/store.ts";
 import { upsertStocks } from "../stocks/store.ts";
 
-function bar(date: string, close: number): DailyBar {
-  return {
-    date,
-    open: close,
-    high: close + 1,
-    low: close - 1,
-    close,
-    adjClose: close,
-    volume: 1e6,
-  };
-}
+const bar = (date: string, close: number) => testBar(date, close, { adjClose: close, volume: 1e6 });
 
 Deno.test("/api/stocks", async (t) => {
   const app = await startTestApp();

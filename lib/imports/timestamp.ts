@@ -1,5 +1,6 @@
 // Publication times as data files write them: ISO 8601 with or without a zone, a date with the
 // time and zone in other columns, or Unix epoch seconds/milliseconds.
+import { zonedToUtc } from "../market/local_date.ts";
 
 export const NEW_YORK = "America/New_York";
 
@@ -41,46 +42,6 @@ function lookUpZone(trimmed: string): string | null {
   } catch {
     return null;
   }
-}
-
-// One formatter per zone: building an Intl.DateTimeFormat costs more than formatting with it,
-// and a file converts every row's time through the same zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Minutes `timeZone` is ahead of UTC at `instant` (as trading_time's, with a cached formatter). */
-function offsetMinutes(timeZone: string, instant: number): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, format);
-  }
-  const field: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(instant))) field[part.type] = Number(part.value);
-  const local = Date.UTC(
-    field.year,
-    field.month - 1,
-    field.day,
-    field.hour,
-    field.minute,
-    field.second,
-  );
-  return Math.round((local - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
-/** A wall-clock time in `timeZone` as a UTC instant (DST-aware; a skipped hour shifts forward). */
-export function zonedToUtc(wall: number, timeZone: string): number {
-  if (timeZone === "UTC") return wall;
-  const first = offsetMinutes(timeZone, wall);
-  return wall - offsetMinutes(timeZone, wall - first * 60_000) * 60_000;
 }
 
 const DATE_TIME = new RegExp(

@@ -8,6 +8,7 @@ import type { compileMatcher } from "../news/match.ts";
 import type { NewsEntry } from "../news/port.ts";
 import { type NewsToStore, upsertNews } from "../news/store.ts";
 import type { Stock } from "../stocks/stock.ts";
+import { parseOrReject } from "./parse_archived.ts";
 
 export type Matcher = ReturnType<typeof compileMatcher>;
 
@@ -32,18 +33,7 @@ export async function loadNews(
   archived: Pick<Archived, "id" | "ref">,
   options: NewsLoadOptions,
 ): Promise<LoadedNews> {
-  let parsed;
-  try {
-    parsed = options.parse(payload);
-  } catch (error) {
-    await markParsed(
-      sql,
-      archived.id,
-      "rejected",
-      error instanceof Error ? error.message : String(error),
-    );
-    throw error;
-  }
+  const parsed = await parseOrReject(sql, archived.id, () => options.parse(payload));
   const items: NewsToStore[] = await Promise.all(parsed.rows.map(async (entry) => ({
     entry,
     fetchedAt: payload.fetchedAt,

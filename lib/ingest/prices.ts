@@ -6,6 +6,7 @@ import type { MarketSource, PriceRequest } from "../market/port.ts";
 import { type UpsertCounts, upsertPriceBars } from "../market/store.ts";
 import type { FetchedPayload, Rejection } from "../net/fetched.ts";
 import type { Stock } from "../stocks/stock.ts";
+import { parseOrReject } from "./parse_archived.ts";
 
 export interface LoadedPrices extends UpsertCounts {
   rejected: Rejection[];
@@ -22,18 +23,7 @@ export async function loadPrices(
   payload: FetchedPayload,
   archived: Pick<Archived, "id">,
 ): Promise<LoadedPrices> {
-  let parsed;
-  try {
-    parsed = source.parse(payload, stock);
-  } catch (error) {
-    await markParsed(
-      sql,
-      archived.id,
-      "rejected",
-      error instanceof Error ? error.message : String(error),
-    );
-    throw error;
-  }
+  const parsed = await parseOrReject(sql, archived.id, () => source.parse(payload, stock));
   const counts = await upsertPriceBars(sql, stock, parsed.rows, source.name);
   await markParsed(sql, archived.id, "parsed");
   return { ...counts, rejected: parsed.rejected };

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import type { Stock } from "../stocks/stock.ts";
+import { AAPL } from "../../tests/support/fixtures.ts";
 import { acceptBars, barProblem } from "./bar_rules.ts";
 import type { DailyBar } from "./port.ts";
 
-const stock: Stock = {
-  id: 1,
-  symbol: "AAPL",
-  exchange: "NASDAQ",
-  name: "Apple Inc.",
-  aliases: [],
-  assetClass: "equity",
-  currency: "USD",
-  active: true,
-};
+const stock = AAPL;
 
 const bar = (date: string, changes: Partial<DailyBar> = {}): DailyBar => ({
   date,

@@ -9,7 +9,7 @@ import {
   usMarketHolidays,
   weekday,
 } from "./calendar.ts";
-import { zoneOffsetMinutes } from "./trading_time.ts";
+import { zoneOffsetMinutes } from "./local_date.ts";
 
 // NYSE's published full-day closures.
 const NYSE: Record<number, string[]> = {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { testStock } from "../../tests/support/fixtures.ts";
 import { loadConfig } from "../config.ts";
 import { type FetchedPayload, PayloadError } from "../net/fetched.ts";
-import type { AssetClass, Stock } from "../stocks/stock.ts";
+import type { Stock } from "../stocks/stock.ts";
 import { simulateBars, simulateHeadlines } from "./simulator.ts";
 import {
   createSimulatorMarketSource,
@@ -10,25 +11,12 @@ import {
 } from "./simulator_source.ts";
 import { barClosedAt } from "./trading_time.ts";
 
-function stock(symbol: string, name: string, assetClass: AssetClass = "equity"): Stock {
-  return {
-    id: 1,
-    symbol,
-    exchange: "NASDAQ",
-    name,
-    aliases: [],
-    assetClass,
-    currency: "USD",
-    active: true,
-  };
-}
-
-const AAPL = stock("AAPL", "Apple Inc.");
-const BTC = stock("BTC-USD", "Bitcoin", "crypto");
+const AAPL = testStock("AAPL", "Apple Inc.");
+const BTC = testStock("BTC-USD", "Bitcoin", { assetClass: "crypto" });
 const UNIVERSE = [
   AAPL,
-  stock("JPM", "JPMorgan Chase & Co."),
-  stock("SPY", "SPDR S&P 500 ETF Trust"),
+  testStock("JPM", "JPMorgan Chase & Co."),
+  testStock("SPY", "SPDR S&P 500 ETF Trust"),
   BTC,
 ];
 const config = (seed = 42, start = "2024-01-02") =>

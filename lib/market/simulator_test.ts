@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AssetClass, Stock } from "../stocks/stock.ts";
+import { testStock } from "../../tests/support/fixtures.ts";
 import { tradingDays } from "./calendar.ts";
 import type { DailyBar } from "./port.ts";
 import {
@@ -14,36 +14,23 @@ import {
 import { longDate, shortName } from "./simulator_text.ts";
 import { barClosedAt } from "./trading_time.ts";
 
-function stock(symbol: string, name: string, assetClass: AssetClass = "equity"): Stock {
-  return {
-    id: 1,
-    symbol,
-    exchange: assetClass === "crypto" ? "CRYPTO" : "NYSE",
-    name,
-    aliases: [],
-    assetClass,
-    currency: "USD",
-    active: true,
-  };
-}
-
-const AAPL = stock("AAPL", "Apple Inc.");
-const BTC = stock("BTC-USD", "Bitcoin", "crypto");
+const AAPL = testStock("AAPL", "Apple Inc.");
+const BTC = testStock("BTC-USD", "Bitcoin", { assetClass: "crypto" });
 const UNIVERSE = [
   AAPL,
-  stock("MSFT", "Microsoft Corporation"),
-  stock("NVDA", "NVIDIA Corporation"),
-  stock("INTC", "Intel Corporation"),
-  stock("JPM", "JPMorgan Chase & Co."),
-  stock("BAC", "Bank of America Corporation"),
-  stock("XOM", "Exxon Mobil Corporation"),
-  stock("CVX", "Chevron Corporation"),
-  stock("JNJ", "Johnson & Johnson"),
-  stock("PFE", "Pfizer Inc."),
-  stock("KO", "The Coca-Cola Company"),
-  stock("SPY", "SPDR S&P 500 ETF Trust"),
+  testStock("MSFT", "Microsoft Corporation"),
+  testStock("NVDA", "NVIDIA Corporation"),
+  testStock("INTC", "Intel Corporation"),
+  testStock("JPM", "JPMorgan Chase & Co."),
+  testStock("BAC", "Bank of America Corporation"),
+  testStock("XOM", "Exxon Mobil Corporation"),
+  testStock("CVX", "Chevron Corporation"),
+  testStock("JNJ", "Johnson & Johnson"),
+  testStock("PFE", "Pfizer Inc."),
+  testStock("KO", "The Coca-Cola Company"),
+  testStock("SPY", "SPDR S&P 500 ETF Trust"),
   BTC,
-  stock("ETH-USD", "Ethereum", "crypto"),
+  testStock("ETH-USD", "Ethereum", { assetClass: "crypto" }),
 ];
 
 async function sha256(text: string): Promise<string> {
@@ -112,7 +99,7 @@ Deno.test("paths start at the origin; empty ranges give nothing", () => {
 
 Deno.test("OHLC are consistent over thousands of bars; volumes are positive", () => {
   let count = 0;
-  for (const s of [...UNIVERSE, stock("ZZZZ", "Unknown Widgets Ltd")]) {
+  for (const s of [...UNIVERSE, testStock("ZZZZ", "Unknown Widgets Ltd")]) {
     for (const bar of simulateBars(7, s, "2010-01-01", "2026-06-30")) {
       assert.ok(bar.high >= Math.max(bar.open, bar.close), `${s.symbol} ${bar.date} high`);
       assert.ok(bar.low <= Math.min(bar.open, bar.close), `${s.symbol} ${bar.date} low`);
@@ -164,7 +151,7 @@ Deno.test("stocks of one sector move together more than stocks of different sect
 });
 
 Deno.test("returns look like a stock market: plausible volatility, volatility clustering", () => {
-  for (const s of [AAPL, stock("JPM", "JPMorgan Chase & Co."), BTC]) {
+  for (const s of [AAPL, testStock("JPM", "JPMorgan Chase & Co."), BTC]) {
     const r = logReturns(simulateBars(42, s, "2012-01-01", "2024-12-31"));
     const mean = r.reduce((a, b) => a + b, 0) / r.length;
     const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));

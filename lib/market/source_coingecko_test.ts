@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { testStock } from "../../tests/support/fixtures.ts";
 import { MemoryCache } from "../cache/memory.ts";
 import { type FetchedPayload, PayloadError } from "../net/fetched.ts";
-import type { Stock } from "../stocks/stock.ts";
 import { CoinGeckoSource, parseCoinGeckoChart } from "./source_coingecko.ts";
 
-const btc: Stock = {
-  id: 2,
-  symbol: "BTC-USD",
-  exchange: "CCC",
-  name: "Bitcoin",
-  aliases: ["bitcoin"],
-  assetClass: "crypto",
-  currency: "USD",
-  active: true,
-};
+const btc = testStock("BTC-USD", "Bitcoin", { id: 2, assetClass: "crypto", aliases: ["bitcoin"] });
 
 const fixture = (name: string) => Deno.readFile(new URL(`./fixtures/${name}`, import.meta.url));
 

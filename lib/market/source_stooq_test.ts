@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
+import { AAPL } from "../../tests/support/fixtures.ts";
 import { MemoryCache } from "../cache/memory.ts";
 import { type FetchedPayload, PayloadError } from "../net/fetched.ts";
-import type { Stock } from "../stocks/stock.ts";
 import { parseStooqCsv, StooqSource, stooqSymbol } from "./source_stooq.ts";
-
-const aapl: Stock = {
-  id: 1,
-  symbol: "AAPL",
-  exchange: "NASDAQ",
-  name: "Apple Inc.",
-  aliases: [],
-  assetClass: "equity",
-  currency: "USD",
-  active: true,
-};
 
 const fixture = (name: string) => Deno.readFile(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -28,7 +17,7 @@ async function payload(name: string, fetchedAt = "2024-01-11T00:00:00Z"): Promis
 }
 
 Deno.test("stooq: a good CSV (CRLF line ends) gives daily bars without adjusted close", async () => {
-  const { rows, rejected } = parseStooqCsv(await payload("stooq_aapl.csv"), aapl);
+  const { rows, rejected } = parseStooqCsv(await payload("stooq_aapl.csv"), AAPL);
   assert.deepEqual(rejected, []);
   assert.equal(rows.length, 5);
   assert.deepEqual(rows[0], {
@@ -44,7 +33,7 @@ Deno.test("stooq: a good CSV (CRLF line ends) gives daily bars without adjusted 
 });
 
 Deno.test("stooq: bad rows are rejected with their line numbers", async () => {
-  const { rows, rejected } = parseStooqCsv(await payload("stooq_bad_rows.csv"), aapl);
+  const { rows, rejected } = parseStooqCsv(await payload("stooq_bad_rows.csv"), AAPL);
   assert.deepEqual(rows.map((row) => [row.date, row.volume]), [
     ["2024-01-02", 82796906],
     ["2024-01-09", null],
@@ -72,7 +61,7 @@ Deno.test("stooq: 'No data', the hits limit, HTML and foreign CSVs throw Payload
   for (const [source, message] of cases) {
     const body = typeof source === "string" ? await fixture(source) : source;
     assert.throws(
-      () => parseStooqCsv({ ...good, body }, aapl),
+      () => parseStooqCsv({ ...good, body }, AAPL),
       (error) => error instanceof PayloadError && message.test(error.message),
     );
   }
@@ -80,11 +69,11 @@ Deno.test("stooq: 'No data', the hits limit, HTML and foreign CSVs throw Payload
 
 Deno.test("stooq: only plain US tickers in USD are supported", () => {
   const source = new StooqSource({ cache: new MemoryCache() });
-  assert.equal(source.supports(aapl), true);
-  assert.equal(source.supports({ ...aapl, symbol: "BRK-B" }), true);
-  assert.equal(source.supports({ ...aapl, symbol: "005930.KS", currency: "KRW" }), false);
-  assert.equal(source.supports({ ...aapl, symbol: "^GSPC" }), false);
-  assert.equal(source.supports({ ...aapl, symbol: "BTC-USD", assetClass: "crypto" }), false);
+  assert.equal(source.supports(AAPL), true);
+  assert.equal(source.supports({ ...AAPL, symbol: "BRK-B" }), true);
+  assert.equal(source.supports({ ...AAPL, symbol: "005930.KS", currency: "KRW" }), false);
+  assert.equal(source.supports({ ...AAPL, symbol: "^GSPC" }), false);
+  assert.equal(source.supports({ ...AAPL, symbol: "BTC-USD", assetClass: "crypto" }), false);
   assert.equal(stooqSymbol("BRK.B"), "brk-b.us");
 });
 
@@ -113,7 +102,7 @@ Deno.test("stooq: fetch sends the range, waits out a 429, returns the CSV payloa
       now: () => now,
     },
   });
-  const fetched = await source.fetch({ stock: aapl, from: "2024-01-02", to: "2024-01-08" });
+  const fetched = await source.fetch({ stock: AAPL, from: "2024-01-02", to: "2024-01-08" });
   const expected =
     `http://127.0.0.1:${server.addr.port}/q/d/l/?s=aapl.us&i=d&d1=20240102&d2=20240108`;
   assert.deepEqual(seen, [expected, expected]);
@@ -121,5 +110,5 @@ Deno.test("stooq: fetch sends the range, waits out a 429, returns the CSV payloa
   // then the rest of the two seconds Stooq's one-request bucket needs to refill.
   assert.deepEqual(waits, [500, 1_500]);
   assert.equal(fetched.url, expected);
-  assert.equal(source.parse(fetched, aapl).rows.length, 5);
+  assert.equal(source.parse(fetched, AAPL).rows.length, 5);
 });

@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
+import { testStock } from "../../tests/support/fixtures.ts";
 import { MemoryCache } from "../cache/memory.ts";
 import { type FetchedPayload, PayloadError } from "../net/fetched.ts";
 import { FetchError } from "../net/http_fetch.ts";
-import type { Stock } from "../stocks/stock.ts";
 import { parseYahooChart, YahooSource } from "./source_yahoo.ts";
 
-const aapl: Stock = {
-  id: 1,
-  symbol: "AAPL",
-  exchange: "NASDAQ",
-  name: "Apple Inc.",
-  aliases: ["Apple"],
-  assetClass: "equity",
-  currency: "USD",
-  active: true,
-};
+const aapl = testStock("AAPL", "Apple Inc.", { aliases: ["Apple"] });
 
 const fixture = (name: string) => Deno.readFile(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -1,23 +1,13 @@
 import assert from "node:assert/strict";
 import { openTestDatabase } from "../../tests/support/database.ts";
 import { tempDir } from "../../tests/support/temp_dir.ts";
+import { AAPL } from "../../tests/support/fixtures.ts";
 import { archivePayload, loadArchivedPayload } from "../archive/raw_archive.ts";
 import { archivedPayloads } from "../archive/store.ts";
 import { MemoryCache } from "../cache/memory.ts";
 import type { Stock } from "../stocks/stock.ts";
 import type { MarketSource } from "./port.ts";
 import { createMarketSources } from "./sources.ts";
-
-const aapl: Stock = {
-  id: 1,
-  symbol: "AAPL",
-  exchange: "NASDAQ",
-  name: "Apple Inc.",
-  aliases: [],
-  assetClass: "equity",
-  currency: "USD",
-  active: true,
-};
 
 const fake = (name: string): MarketSource => ({
   name,
@@ -69,9 +59,9 @@ Deno.test("each web source fetches from its base URL; payloads re-parse the same
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-sources-");
   const stocks: Record<string, Stock> = {
-    yahoo: aapl,
-    stooq: aapl,
-    coingecko: { ...aapl, id: 2, symbol: "BTC-USD", assetClass: "crypto" },
+    yahoo: AAPL,
+    stooq: AAPL,
+    coingecko: { ...AAPL, id: 2, symbol: "BTC-USD", assetClass: "crypto" },
   };
   for (const source of sources) {
     const stock = stocks[source.name];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openTestDatabase } from "../../tests/support/database.ts";
+import { testBar as bar } from "../../tests/support/fixtures.ts";
 import { upsertStocks } from "../stocks/store.ts";
-import type { DailyBar } from "./port.ts";
 import {
   barsClosedBy,
   latestBarDate,
@@ -10,19 +10,6 @@ import {
   upsertPriceBars,
   upsertPriceRows,
 } from "./store.ts";
-
-function bar(date: string, close: number, extra: Partial<DailyBar> = {}): DailyBar {
-  return {
-    date,
-    open: close,
-    high: close + 1,
-    low: close - 1,
-    close,
-    adjClose: null,
-    volume: 1000,
-    ...extra,
-  };
-}
 
 /** `count` consecutive calendar days from 2000-01-01 (the store does not care about weekends). */
 function days(count: number): string[] {

@@ -1,31 +1,9 @@
 // When a daily bar closes, as an instant: the point-in-time rule compares `closed_at` (never the
 // bare date) with a prediction's as_of.
 
-const NEW_YORK = "America/New_York";
+import { localDate, zonedToUtc } from "./local_date.ts";
 
-/** Minutes the zone is ahead of UTC at `instant` (e.g. -240 for New York in summer). */
-export function zoneOffsetMinutes(timeZone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const local = Date.UTC(
-    field("year"),
-    field("month") - 1,
-    field("day"),
-    field("hour"),
-    field("minute"),
-    field("second"),
-  );
-  return Math.round((local - Math.floor(instant / 1000) * 1000) / 60_000);
-}
+const NEW_YORK = "America/New_York";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -43,14 +21,8 @@ function parseDate(date: string): [number, number, number] {
 /** `date` at `hour`:00 local time in `timeZone`, as a UTC instant (DST-aware). */
 export function localTimeToUtc(date: string, hour: number, timeZone: string): Date {
   const [year, month, day] = parseDate(date);
-  const asIfUtc = Date.UTC(year, month - 1, day, hour);
-  // The offset at the guessed instant is right except within the DST switch hour itself, which
-  // a market close (16:00) never falls into.
-  const offset = zoneOffsetMinutes(
-    timeZone,
-    asIfUtc - zoneOffsetMinutes(timeZone, asIfUtc) * 60_000,
-  );
-  return new Date(asIfUtc - offset * 60_000);
+  // Exact except within a DST switch hour itself, which a market close (16:00) never falls into.
+  return new Date(zonedToUtc(Date.UTC(year, month - 1, day, hour), timeZone));
 }
 
 /**
@@ -67,8 +39,5 @@ export function barClosedAt(date: string, assetClass: "equity" | "crypto"): Date
 
 /** The New York calendar date at `instant` (news dated by exchange-local day). */
 export function newYorkDate(instant: Date): string {
-  const shifted = new Date(
-    instant.getTime() + zoneOffsetMinutes(NEW_YORK, instant.getTime()) * 60_000,
-  );
-  return shifted.toISOString().slice(0, 10);
+  return localDate(instant.getTime(), NEW_YORK);
 }

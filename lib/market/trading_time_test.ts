@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { barClosedAt, localTimeToUtc, newYorkDate, zoneOffsetMinutes } from "./trading_time.ts";
+import { zoneOffsetMinutes } from "./local_date.ts";
+import { barClosedAt, localTimeToUtc, newYorkDate } from "./trading_time.ts";
 
 Deno.test("New York offsets follow daylight saving time", () => {
   assert.equal(zoneOffsetMinutes("America/New_York", Date.UTC(2024, 0, 15, 12)), -300);

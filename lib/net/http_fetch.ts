@@ -1,6 +1,7 @@
 // Outbound HTTP for the ingestion sources: a per-attempt timeout, retries with backoff on transient
 // failures, a rate limit shared by every process polling the same source, and one error type.
 import type { Cache, RateLimitRule } from "../cache/port.ts";
+import { readStreamLimited } from "./read_limited.ts";
 import { redactUrl } from "./redact_url.ts";
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from "./retry_timing.ts";
 
@@ -131,30 +132,7 @@ export async function readBodyLimited(
     throw new BodyTooLarge(shown, maxBytes);
   }
   if (response.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new BodyTooLarge(shown, maxBytes);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readStreamLimited(response.body, maxBytes, () => new BodyTooLarge(shown, maxBytes));
 }
 
 /** What one attempt came to when it did not succeed but may be retried. */

@@ -1,40 +1,10 @@
 // The app's own pages (routes/, islands/) through the real manifest, against a real (throwaway)
 // database: the dashboard's counts, empty state, adapter badges, and the error pages.
 import assert from "node:assert/strict";
-import { MemoryCache } from "../../lib/cache/memory.ts";
-import { loadConfig } from "../../lib/config.ts";
-import type { AppContext } from "../../lib/context.ts";
-import type { Database } from "../../lib/db/port.ts";
-import { createFreshHandler } from "../../lib/fresh/mod.ts";
-import { createLogger } from "../../lib/log.ts";
 import { upsertPriceBars } from "../../lib/market/store.ts";
 import { upsertStocks } from "../../lib/stocks/store.ts";
-import manifest from "../../fresh.gen.ts";
 import { openTestDatabase } from "../support/database.ts";
-
-async function withPages(
-  db: Database,
-  env: Record<string, string>,
-  run: (get: (path: string) => Promise<{ status: number; html: string }>) => Promise<void>,
-) {
-  const logs: string[] = [];
-  const log = createLogger("debug", (line) => logs.push(line));
-  const cache = new MemoryCache();
-  const app: AppContext = { config: loadConfig(env), db, cache, log };
-  const fresh = await createFreshHandler(manifest, { log });
-  try {
-    await run(async (path) => {
-      const response = await fresh.handle(new Request(`http://localhost${path}`), {
-        app,
-        requestId: "test",
-      });
-      return { status: response.status, html: await response.text() };
-    });
-  } finally {
-    await fresh.close();
-    await cache.close();
-  }
-}
+import { withPages } from "../support/pages.ts";
 
 Deno.test("dashboard: empty database shows how to load data and the offline badges", async () => {
   await using db = await openTestDatabase();

@@ -1,40 +1,15 @@
 // The stock pages through the real manifest against a real (throwaway) database: the list with
 // last close and day change, the search form, one stock's chart, stats and news, and the 404s.
 import assert from "node:assert/strict";
-import { MemoryCache } from "../../lib/cache/memory.ts";
-import { loadConfig } from "../../lib/config.ts";
-import type { AppContext } from "../../lib/context.ts";
 import type { Database } from "../../lib/db/port.ts";
-import { createFreshHandler } from "../../lib/fresh/mod.ts";
-import { createLogger } from "../../lib/log.ts";
 import type { DailyBar } from "../../lib/market/port.ts";
 import { upsertPriceBars } from "../../lib/market/store.ts";
 import { contentHash } from "../../lib/news/content_hash.ts";
 import { upsertNews } from "../../lib/news/store.ts";
 import { upsertStocks } from "../../lib/stocks/store.ts";
-import manifest from "../../fresh.gen.ts";
 import { openTestDatabase } from "../support/database.ts";
-
-type Get = (path: string) => Promise<{ status: number; html: string }>;
-
-async function withPages(db: Database, run: (get: Get) => Promise<void>) {
-  const log = createLogger("error", () => {});
-  const cache = new MemoryCache();
-  const app: AppContext = { config: loadConfig({}), db, cache, log };
-  const fresh = await createFreshHandler(manifest, { log });
-  try {
-    await run(async (path) => {
-      const response = await fresh.handle(new Request(`http://localhost${path}`), {
-        app,
-        requestId: "test",
-      });
-      return { status: response.status, html: await response.text() };
-    });
-  } finally {
-    await fresh.close();
-    await cache.close();
-  }
-}
+import { testBar } from "../support/fixtures.ts";
+import { withPages } from "../support/pages.ts";
 
 /** Weekdays from 2024-02-01 on: `closes.length` bars. */
 function bars(closes: number[]): DailyBar[] {
@@ -42,15 +17,7 @@ function bars(closes: number[]): DailyBar[] {
   const day = new Date("2024-02-01T00:00:00Z");
   for (const close of closes) {
     while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
-    out.push({
-      date: day.toISOString().slice(0, 10),
-      open: close,
-      high: close + 1,
-      low: close - 1,
-      close,
-      adjClose: null,
-      volume: 1e6,
-    });
+    out.push(testBar(day.toISOString().slice(0, 10), close, { volume: 1e6 }));
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return out;
@@ -95,7 +62,7 @@ async function seed(db: Database) {
 Deno.test("stocks list: active stocks with last close and day change", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, async (get) => {
+  await withPages(db, {}, async (get) => {
     const { status, html } = await get("/stocks");
     assert.equal(status, 200);
     assert.match(html, /<a href="\/stocks" aria-current="page">Stocks<\/a>/);
@@ -122,7 +89,7 @@ Deno.test("stocks list: active stocks with last close and day change", async () 
 Deno.test("stocks list: the search form filters without JavaScript and escapes the query", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, async (get) => {
+  await withPages(db, {}, async (get) => {
     const apple = await get("/stocks?q=apple");
     assert.equal(apple.status, 200);
     assert.match(
@@ -155,7 +122,7 @@ Deno.test("stock page: chart, stats and the latest news", async () => {
   const { appleBars } = await seed(db);
   const first = appleBars[0].date;
   const last = appleBars.at(-1)?.date;
-  await withPages(db, async (get) => {
+  await withPages(db, {}, async (get) => {
     const { status, html } = await get("/stocks/aapl");
     assert.equal(status, 200);
     assert.match(html, /<a href="\/stocks" aria-current="page">Stocks<\/a>/);
@@ -194,7 +161,7 @@ Deno.test("stock page: chart, stats and the latest news", async () => {
 Deno.test("stock page: unknown or malformed symbol → 404 page", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, async (get) => {
+  await withPages(db, {}, async (get) => {
     for (const path of ["/stocks/NOPE", "/stocks/not%20a%20symbol", "/stocks/%3Cscript%3E"]) {
       const { status, html } = await get(path);
       assert.equal(status, 404, path);
@@ -207,7 +174,7 @@ Deno.test("stock page: unknown or malformed symbol → 404 page", async () => {
 Deno.test("stock page: no prices yet → a hint instead of a chart; inactive stocks still open", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, async (get) => {
+  await withPages(db, {}, async (get) => {
     const { status, html } = await get("/stocks/NEWCO");
     assert.equal(status, 200);
     assert.match(html, /No prices for NEWCO yet: run <code>deno task job crawl<\/code>/);
