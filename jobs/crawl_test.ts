@@ -260,13 +260,19 @@ Deno.test("crawl: a feed answering an HTML error page is recorded; other feeds a
   assert.match(rejected.parse_error, /HTML/);
 });
 
-Deno.test("crawl --reparse rebuilds prices and news from the raw archive", async () => {
-  await using db = await openTestDatabase();
-  await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
+/** FEW stored and crawled once from the simulator: the raw archive that --reparse reads. */
+async function crawledFew(db: Database, dataDir: string) {
+  const app = context(db, dataDir);
   await upsertStocks(db.sql, FEW);
   const job = createCrawlJob();
   assert.equal((await runJob(job, app)).status, "succeeded");
+  return { app, job };
+}
+
+Deno.test("crawl --reparse rebuilds prices and news from the raw archive", async () => {
+  await using db = await openTestDatabase();
+  await using dir = await tempDir("craveny-crawl-");
+  const { app, job } = await crawledFew(db, dir.path);
 
   const prices = () =>
     db.sql`
@@ -310,10 +316,7 @@ Deno.test("crawl --reparse rebuilds prices and news from the raw archive", async
 Deno.test("crawl --reparse: a lost archive file is reported, the other payloads still load", async () => {
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
-  await upsertStocks(db.sql, FEW);
-  const job = createCrawlJob();
-  assert.equal((await runJob(job, app)).status, "succeeded");
+  const { app, job } = await crawledFew(db, dir.path);
   const [lost] = await db.sql<{ id: number; sha256: string }[]>`
     select r.id, r.sha256 from raw_payload r join stock s on s.id = r.stock_id
     where s.symbol = 'MSFT'`;
