@@ -22,6 +22,10 @@ export interface JobSchedules {
 export const SOURCE_NAMES = ["simulator", "yahoo", "stooq", "coingecko", "feeds"] as const;
 export type SourceName = typeof SOURCE_NAMES[number];
 
+/** Vector index types Milvus builds for new collections (Milvus Lite 3.2 supports each one). */
+export const MILVUS_INDEX_TYPES = ["HNSW", "IVF_FLAT", "FLAT", "AUTOINDEX"] as const;
+export type MilvusIndexType = typeof MILVUS_INDEX_TYPES[number];
+
 export interface Config {
   port: number;
   hostname: string;
@@ -32,8 +36,18 @@ export interface Config {
   redisUrl?: string;
   /** Production Milvus; unset → in-process vector index. */
   milvusAddress?: string;
+  /** Index built for new Milvus collections (cosine metric); existing indexes are kept. */
+  milvusIndex: MilvusIndexType;
+  /** Deadline of one Milvus call (connect, search, upsert…). */
+  milvusTimeoutMs: number;
   openaiApiKey?: string;
   openrouterApiKey?: string;
+  /** An OpenAI-compatible API (a proxy, a local server); unset → OpenAI, or OpenRouter's URL. */
+  openaiBaseUrl?: string;
+  /** The API embedder's model (unused offline: the offline embedder has its own). */
+  embeddingModel: string;
+  /** The API embedder's vector length (the offline embedder always makes 384). */
+  embeddingDimensions: number;
   telegramBotToken?: string;
   logLevel: LogLevel;
   bodyLimitBytes: number;
@@ -132,6 +146,13 @@ function secret(env: Env, name: string, pattern: RegExp, expected: string): stri
   return raw;
 }
 
+/** A provider's model id: "text-embedding-3-small", "openai/text-embedding-3-small". */
+function modelId(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  if (!/^[\w.:/@-]{1,200}$/.test(raw)) fail(name, "a model id such as text-embedding-3-small", raw);
+  return raw;
+}
+
 function list<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T[]): T[] {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -161,8 +182,13 @@ export function loadConfig(env: Env): Config {
     dataDir: text(env, "DATA_DIR") ?? "./data",
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     milvusAddress: hostPort(env, "MILVUS_ADDRESS"),
+    milvusIndex: oneOf(env, "MILVUS_INDEX", MILVUS_INDEX_TYPES, "HNSW"),
+    milvusTimeoutMs: integer(env, "MILVUS_TIMEOUT_MS", 10_000, 100, 600_000),
     openaiApiKey: secret(env, "OPENAI_API_KEY", /^\S{20,}$/, "an API key (20+ characters)"),
     openrouterApiKey: secret(env, "OPENROUTER_API_KEY", /^\S{20,}$/, "an API key (20+ characters)"),
+    openaiBaseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
+    embeddingModel: modelId(env, "EMBEDDING_MODEL", "text-embedding-3-small"),
+    embeddingDimensions: integer(env, "EMBEDDING_DIMENSIONS", 1536, 1, 16_384),
     telegramBotToken: secret(
       env,
       "TELEGRAM_BOT_TOKEN",

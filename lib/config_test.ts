@@ -22,6 +22,20 @@ Deno.test("an empty environment gives the embedded defaults", () => {
   assert.equal(config.schedules.crawl, "*/30 * * * *");
   assert.deepEqual(config.sources, ["simulator"]);
   assert.deepEqual(config.simulator, { seed: 42, start: "2024-01-02" });
+  assert.equal(config.openaiBaseUrl, undefined);
+  assert.equal(config.embeddingModel, "text-embedding-3-small");
+  assert.equal(config.embeddingDimensions, 1536);
+});
+
+Deno.test("embedding settings: model, dimensions and an OpenAI-compatible base URL", () => {
+  const config = loadConfig({
+    OPENAI_BASE_URL: "http://127.0.0.1:8080/v1",
+    EMBEDDING_MODEL: "openai/text-embedding-3-large",
+    EMBEDDING_DIMENSIONS: "3072",
+  });
+  assert.equal(config.openaiBaseUrl, "http://127.0.0.1:8080/v1");
+  assert.equal(config.embeddingModel, "openai/text-embedding-3-large");
+  assert.equal(config.embeddingDimensions, 3072);
 });
 
 Deno.test("valid production values are taken as given", () => {
@@ -63,6 +77,13 @@ const badValues: [string, string, string][] = [
   ],
   ["SIMULATOR_START", "2024-02-30", "SIMULATOR_START: expected a date YYYY-MM-DD"],
   ["JOB_LOCK_TTL_MS", "-5", "JOB_LOCK_TTL_MS: expected an integer from 1000 to 86400000"],
+  [
+    "OPENAI_BASE_URL",
+    "ftp://models.local",
+    'OPENAI_BASE_URL: expected a URL (http: or https:), got "ftp:',
+  ],
+  ["EMBEDDING_MODEL", "text embedding", "EMBEDDING_MODEL: expected a model id such as"],
+  ["EMBEDDING_DIMENSIONS", "0", "EMBEDDING_DIMENSIONS: expected an integer from 1 to 16384"],
 ];
 
 for (const [variable, value, expected] of badValues) {
