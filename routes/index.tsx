@@ -1,12 +1,6 @@
 import type { AppContext } from "../lib/context.ts";
+import { type DataCounts, dataCounts } from "../lib/overview/store.ts";
 import { define } from "../lib/fresh/define.ts";
-
-interface Counts {
-  stocks: number;
-  priceBars: number;
-  news: number;
-  predictions: number;
-}
 
 interface Badge {
   label: string;
@@ -16,27 +10,8 @@ interface Badge {
 
 interface DashboardData {
   /** Null when the tables don't exist yet (migrations not applied). */
-  counts: Counts | null;
+  counts: DataCounts | null;
   badges: Badge[];
-}
-
-// PostgreSQL's code for "relation does not exist".
-const UNDEFINED_TABLE = "42P01";
-
-async function loadCounts(app: AppContext): Promise<Counts | null> {
-  try {
-    const [row] = await app.db.sql<Counts[]>`
-      select
-        (select count(*) from stock)::int as "stocks",
-        (select count(*) from price_bar)::int as "priceBars",
-        (select count(*) from news)::int as "news",
-        (select count(*) from prediction)::int as "predictions"
-    `;
-    return row;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return null;
-    throw error;
-  }
 }
 
 function adapterBadges(app: AppContext): Badge[] {
@@ -56,11 +31,11 @@ function adapterBadges(app: AppContext): Badge[] {
 export const handler = define.handlers<DashboardData>({
   async GET(_req, ctx) {
     const app = ctx.state.app;
-    return ctx.render({ counts: await loadCounts(app), badges: adapterBadges(app) });
+    return ctx.render({ counts: await dataCounts(app.db.sql), badges: adapterBadges(app) });
   },
 });
 
-const COUNT_LABELS: [keyof Counts, string][] = [
+const COUNT_LABELS: [keyof DataCounts, string][] = [
   ["stocks", "Stocks"],
   ["priceBars", "Daily price bars"],
   ["news", "News articles"],
