@@ -75,30 +75,22 @@ export async function pendingNewsBatch(
   }));
 }
 
-/** Marks these news items as embedded by `embedderId`, now: one statement. Returns rows changed. */
-export async function markEmbedded(
-  sql: ISql,
-  ids: number[],
-  embedderId: string,
-): Promise<number> {
+async function setMark(sql: ISql, ids: number[], mark: string): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await sql`
-    update news set embedded_with = ${embedderId}, embedded_at = now()
+    update news set embedded_with = ${mark}, embedded_at = now()
     where id = any(${ids}::bigint[])`;
   return result.count;
 }
 
+/** Marks these news items as embedded by `embedderId`, now: one statement. Returns rows changed. */
+export function markEmbedded(sql: ISql, ids: number[], embedderId: string): Promise<number> {
+  return setMark(sql, ids, embedderId);
+}
+
 /** Marks these news items as refused by `embedderId`, so no run tries them again. */
-export async function markUnembeddable(
-  sql: ISql,
-  ids: number[],
-  embedderId: string,
-): Promise<number> {
-  if (ids.length === 0) return 0;
-  const result = await sql`
-    update news set embedded_with = ${unembeddableMark(embedderId)}, embedded_at = now()
-    where id = any(${ids}::bigint[])`;
-  return result.count;
+export function markUnembeddable(sql: ISql, ids: number[], embedderId: string): Promise<number> {
+  return setMark(sql, ids, unembeddableMark(embedderId));
 }
 
 /** Clears every news item's mark (before a full re-embed): one statement. Returns rows changed. */
