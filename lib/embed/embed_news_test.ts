@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { Sql } from "postgres";
 import { openTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
+import { addTestNews, type TestNewsSpec } from "../../tests/support/news.ts";
 import { tempDir } from "../../tests/support/temp_dir.ts";
 import { createLogger } from "../log.ts";
-import { upsertNews } from "../news/store.ts";
 import { upsertStocks } from "../stocks/store.ts";
 import { openEmbeddedVectorStore } from "../vectors/embedded.ts";
 import type {
@@ -21,46 +21,23 @@ import { unembeddableMark } from "./store.ts";
 const quiet = createLogger("error", () => {});
 const embedder = new OfflineEmbedder();
 
-interface NewsSpec {
-  title: string;
-  summary?: string | null;
-  /** null: no date from the source, so published_at is estimated. */
+interface NewsSpec extends Omit<TestNewsSpec, "publishedAt"> {
+  /** Default: a minute apart from 2024-03-01 12:00Z, in order. */
   publishedAt?: Date | null;
-  symbols?: string[];
 }
 
 /** Stores news (linked to already stored stocks by symbol) and returns their ids in order. */
-async function addNews(sql: Sql, specs: NewsSpec[]): Promise<number[]> {
-  const stocks = await sql<{ id: number; symbol: string }[]>`select id, symbol from stock`;
-  const stockId = new Map(stocks.map((row) => [row.symbol, row.id]));
-  const { ids } = await upsertNews(
+function addNews(sql: Sql, specs: NewsSpec[]): Promise<number[]> {
+  return addTestNews(
     sql,
-    specs.map((spec, index) => {
-      const key = crypto.randomUUID();
-      return {
-        entry: {
-          url: `https://news.example/${key}`,
-          title: spec.title,
-          summary: spec.summary ?? null,
-          publishedAt: spec.publishedAt === undefined
-            ? new Date(Date.UTC(2024, 2, 1, 12, index))
-            : spec.publishedAt,
-          source: "example",
-          language: null,
-          symbols: [],
-        },
-        fetchedAt: new Date("2024-03-05T00:00:00Z"),
-        rawRef: null,
-        contentHash: key,
-        matches: (spec.symbols ?? []).map((symbol, rank) => ({
-          stockId: stockId.get(symbol)!,
-          score: 1 - rank / 10,
-          matchedOn: symbol,
-        })),
-      };
-    }),
+    specs.map((spec, index) => ({
+      ...spec,
+      publishedAt: spec.publishedAt === undefined
+        ? new Date(Date.UTC(2024, 2, 1, 12, index))
+        : spec.publishedAt,
+    })),
+    new Date("2024-03-05T00:00:00Z"),
   );
-  return ids;
 }
 
 async function marks(sql: Sql): Promise<Map<number, string | null>> {

@@ -5,13 +5,13 @@ import assert from "node:assert/strict";
 import type { Sql } from "postgres";
 import { openTestDatabase } from "../../tests/support/database.ts";
 import { testBar } from "../../tests/support/fixtures.ts";
+import { addTestNews, type TestNewsSpec } from "../../tests/support/news.ts";
 import { tempDir } from "../../tests/support/temp_dir.ts";
 import { embedPendingNews, NEWS_COLLECTION } from "../embed/embed_news.ts";
 import { OfflineEmbedder } from "../embed/offline.ts";
 import { BadRequest, NotFound } from "../http/errors.ts";
 import { createLogger } from "../log.ts";
 import { upsertPriceBars } from "../market/store.ts";
-import { upsertNews } from "../news/store.ts";
 import { upsertStocks } from "../stocks/store.ts";
 import { openEmbeddedVectorStore } from "../vectors/embedded.ts";
 import type { CollectionName, SearchOptions } from "../vectors/port.ts";
@@ -25,45 +25,8 @@ const QUERY = "Apple shares surge after record iPhone sales";
 const T = new Date("2024-03-20T12:00:00Z");
 const SECOND = 1_000;
 
-interface NewsSpec {
-  title: string;
-  summary?: string;
-  /** null: no date from the source (estimated as the fetch time). */
-  publishedAt: Date | null;
-  fetchedAt?: Date;
-  /** Linked stocks, best match first. */
-  symbols?: string[];
-}
-
-async function addNews(sql: Sql, specs: NewsSpec[]): Promise<number[]> {
-  const stocks = await sql<{ id: number; symbol: string }[]>`select id, symbol from stock`;
-  const stockId = new Map(stocks.map((row) => [row.symbol, row.id]));
-  const { ids } = await upsertNews(
-    sql,
-    specs.map((spec) => {
-      const key = crypto.randomUUID();
-      return {
-        entry: {
-          url: `https://news.example/${key}`,
-          title: spec.title,
-          summary: spec.summary ?? null,
-          publishedAt: spec.publishedAt,
-          source: "example",
-          language: null,
-          symbols: [],
-        },
-        fetchedAt: spec.fetchedAt ?? new Date("2024-03-01T00:00:00Z"),
-        rawRef: null,
-        contentHash: key,
-        matches: (spec.symbols ?? []).map((symbol, rank) => ({
-          stockId: stockId.get(symbol)!,
-          score: 0.9 - rank * 0.3,
-          matchedOn: symbol,
-        })),
-      };
-    }),
-  );
-  return ids;
+function addNews(sql: Sql, specs: TestNewsSpec[]): Promise<number[]> {
+  return addTestNews(sql, specs, new Date("2024-03-01T00:00:00Z"));
 }
 
 /** |actual − expected| within 1e-12; both null is a match too. */
