@@ -33,6 +33,8 @@ export async function start(options: StartOptions = {}): Promise<void> {
           url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`,
           database: app.db.kind,
           cache: app.cache.kind,
+          vectors: app.vectors.kind,
+          embedder: app.embedder.id,
           startupMs: Math.round(performance.now() - startedAt),
         }),
     }, hono.fetch);

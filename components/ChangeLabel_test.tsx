@@ -17,3 +17,14 @@ Deno.test("ChangeLabel: direction in words and class, magnitude to two decimals"
     '<span class="change-flat"><span class="visually-hidden">flat</span>0.00%</span>',
   );
 });
+
+Deno.test("ChangeLabel: a return given as a fraction reads the same", () => {
+  assert.equal(
+    renderToString(<ChangeLabel change={-0.025} />),
+    renderToString(<ChangeLabel from={400} to={390} />),
+  );
+  assert.equal(
+    renderToString(<ChangeLabel change={0.0123} />),
+    '<span class="change-up"><span class="visually-hidden">up</span>1.23%</span>',
+  );
+});

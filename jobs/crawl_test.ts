@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { archiveKey } from "../lib/archive/content_address.ts";
 import { archiveDirOf } from "../lib/archive/raw_archive.ts";
-import { MemoryCache } from "../lib/cache/memory.ts";
 import type { RateLimitRule } from "../lib/cache/port.ts";
 import { loadConfig } from "../lib/config.ts";
 import type { AppContext } from "../lib/context.ts";
@@ -23,6 +22,7 @@ import { addFeed, listFeeds } from "../lib/news/feeds_store.ts";
 import type { Stock } from "../lib/stocks/stock.ts";
 import { listStocks, setStockActive, upsertStocks } from "../lib/stocks/store.ts";
 import { seedDefaultUniverse } from "../lib/stocks/universe.ts";
+import { openTestContext, type TestContext } from "../tests/support/context.ts";
 import { openTestDatabase } from "../tests/support/database.ts";
 import { tempDir } from "../tests/support/temp_dir.ts";
 import { type CrawlSources, createCrawlJob } from "./crawl.ts";
@@ -34,13 +34,12 @@ const NO_LIMIT: RateLimitRule = { capacity: 10_000, refillPerSecond: 10_000 };
 const FAST_RETRY = { attempts: 2, timeoutMs: 5_000, baseDelayMs: 1, maxDelayMs: 1 };
 const noSleep = () => Promise.resolve();
 
-function context(db: Database, dataDir: string, cache = new MemoryCache()): AppContext {
-  return {
+function context(db: Database, dataDir: string): Promise<TestContext> {
+  return openTestContext({
     config: loadConfig({ SOURCES: "simulator", SIMULATOR_START: START, DATA_DIR: dataDir }),
     db,
-    cache,
     log: createLogger("error", () => {}),
-  };
+  });
 }
 
 async function count(db: Database, table: "price_bar" | "news" | "news_stock"): Promise<number> {
@@ -68,7 +67,7 @@ function expectedBars(config: AppContext["config"], stock: Stock) {
 Deno.test("crawl with the simulator: bars for every active stock, linked headlines, idempotent", async () => {
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
+  await using app = await context(db, dir.path);
   await seedDefaultUniverse(db.sql);
   await setStockActive(db.sql, "KO", false);
   const active = await listStocks(db.sql, { activeOnly: true });
@@ -152,7 +151,7 @@ Deno.test("crawl: a market source that is down falls back to the next one; run i
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
   await using yahooServer = downServer();
-  const app = context(db, dir.path);
+  await using app = await context(db, dir.path);
   await upsertStocks(db.sql, FEW);
   const yahoo = new YahooSource({
     cache: app.cache,
@@ -204,7 +203,7 @@ const ERROR_PAGE = Deno.readFileSync(
 Deno.test("crawl: a feed answering an HTML error page is recorded; other feeds and prices load", async () => {
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
+  await using app = await context(db, dir.path);
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
     switch (new URL(req.url).pathname) {
       case "/broken.rss":
@@ -262,7 +261,7 @@ Deno.test("crawl: a feed answering an HTML error page is recorded; other feeds a
 
 /** FEW stored and crawled once from the simulator: the raw archive that --reparse reads. */
 async function crawledFew(db: Database, dataDir: string) {
-  const app = context(db, dataDir);
+  await using app = await context(db, dataDir);
   await upsertStocks(db.sql, FEW);
   const job = createCrawlJob();
   assert.equal((await runJob(job, app)).status, "succeeded");
@@ -335,7 +334,7 @@ Deno.test("crawl --reparse: a lost archive file is reported, the other payloads 
 Deno.test("crawl: an unknown flag fails the run with a clear error", async () => {
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
+  await using app = await context(db, dir.path);
   await upsertStocks(db.sql, FEW);
   const outcome = await runJob(createCrawlJob(), app, undefined, ["--reparse", "--full"]);
   assert.deepEqual(
@@ -351,7 +350,7 @@ Deno.test("crawl: an unknown flag fails the run with a clear error", async () =>
 Deno.test("crawl stopped after the first stock: interrupted, whole batches only, resumes", async () => {
   await using db = await openTestDatabase();
   await using dir = await tempDir("craveny-crawl-");
-  const app = context(db, dir.path);
+  await using app = await context(db, dir.path);
   await upsertStocks(db.sql, FEW);
   const simulator = createSimulatorMarketSource(app.config);
   const controller = new AbortController();

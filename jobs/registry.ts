@@ -1,5 +1,6 @@
 import type { Job, JobName } from "../lib/jobs/job.ts";
 import { createCrawlJob } from "./crawl.ts";
+import { createEmbedJob } from "./embed.ts";
 
 /**
  * A job whose work arrives with a later issue: it runs through the real mechanism (lock,
@@ -18,11 +19,7 @@ function awaitingImplementation(name: JobName, description: string, issue: numbe
 
 export const JOBS: Record<JobName, Job> = {
   crawl: createCrawlJob(),
-  embed: awaitingImplementation(
-    "embed",
-    "Embed news that has no vector for the current embedder",
-    4,
-  ),
+  embed: createEmbedJob(),
   predict: awaitingImplementation("predict", "Ask every active model for a forecast per stock", 5),
   evaluate: awaitingImplementation(
     "evaluate",

@@ -3,8 +3,10 @@ import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
+import { createEmbedder } from "./embed/open.ts";
 import type { Logger } from "./log.ts";
 import { seedDefaultUniverse } from "./stocks/universe.ts";
+import { openVectorStore } from "./vectors/open.ts";
 
 export interface RunningContext extends AppContext {
   close(): Promise<void>;
@@ -12,24 +14,24 @@ export interface RunningContext extends AppContext {
 
 /** Opens the configured adapters and brings the schema up to date; used by start-up and tasks. */
 export async function openAppContext(config: Config, log: Logger): Promise<RunningContext> {
-  const db = await openDatabase(config, log);
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const resource of opened.reverse()) await resource.close();
+  };
   try {
+    const db = await openDatabase(config, log);
+    opened.push(db);
     const { applied } = await migrate(db, log);
     for (const name of applied) log.info("migration applied", { migration: name });
     if (await seedDefaultUniverse(db.sql)) log.info("default stock universe created");
     const cache = await openCache(config, log);
-    return {
-      config,
-      db,
-      cache,
-      log,
-      async close() {
-        await cache.close();
-        await db.close();
-      },
-    };
+    opened.push(cache);
+    const vectors = await openVectorStore(config, log);
+    opened.push(vectors);
+    const embedder = createEmbedder(config, log);
+    return { config, db, cache, vectors, embedder, log, close: closeAll };
   } catch (error) {
-    await db.close();
+    await closeAll();
     throw error;
   }
 }

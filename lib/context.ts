@@ -1,12 +1,16 @@
 import type { Cache } from "./cache/port.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/port.ts";
+import type { Embedder } from "./embed/port.ts";
 import type { Logger } from "./log.ts";
+import type { VectorStore } from "./vectors/port.ts";
 
 /** The adapters main.ts builds from config and hands to routes, API handlers and jobs. */
 export interface AppContext {
   config: Config;
   db: Database;
   cache: Cache;
+  vectors: VectorStore;
+  embedder: Embedder;
   log: Logger;
 }

@@ -36,24 +36,22 @@ export interface HealthCheck {
 
 export const HEALTH_TIMEOUT_MS = 2_000;
 
-/** The dependencies of this app; later issues replace the vector check with a real probe. */
+/** The dependencies of this app, probed where a probe costs nothing (no paid API calls). */
 export function healthChecks(app: AppContext): HealthCheck[] {
-  const { config } = app;
+  const { config, embedder } = app;
+  const embedderKind = embedder.name.split(":")[0];
   return [
     { name: "database", required: true, kind: app.db.kind, probe: () => app.db.ping() },
     { name: "cache", required: false, kind: app.cache.kind, probe: () => app.cache.ping() },
-    config.milvusAddress
-      ? {
-        name: "vectors",
-        required: false,
-        kind: "milvus",
-        status: "not_configured",
-        detail: "MILVUS_ADDRESS is set but the Milvus adapter is not wired in yet",
-      }
-      : { name: "vectors", required: false, kind: "embedded", status: "up" },
-    config.openaiApiKey
-      ? { name: "embedder", required: false, kind: "openai", status: "configured" }
-      : { name: "embedder", required: false, kind: "offline", status: "up" },
+    { name: "vectors", required: false, kind: app.vectors.kind, probe: () => app.vectors.ping() },
+    {
+      name: "embedder",
+      required: false,
+      kind: embedderKind,
+      // An API embedder is not called here: /health must not spend tokens.
+      status: embedderKind === "offline" ? "up" : "configured",
+      detail: embedder.id,
+    },
     {
       name: "llm",
       required: false,

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { checkHealth, type HealthCheck, healthChecks, healthStatusCode } from "./health.ts";
-import { MemoryCache } from "./cache/memory.ts";
 import { loadConfig } from "./config.ts";
 import type { Database } from "./db/port.ts";
+import { createEmbedder } from "./embed/open.ts";
 import { createLogger } from "./log.ts";
+import { openTestContext } from "../tests/support/context.ts";
 
 const up = () => Promise.resolve();
 const down = () => Promise.reject(new Error("connect ECONNREFUSED 10.1.2.3:5432"));
@@ -61,7 +62,7 @@ Deno.test("a probe that hangs is down after the timeout; one that throws is down
   assert.equal(report.checks.cache.status, "down");
 });
 
-Deno.test("the app's checks report adapters and key presence, never key values", async () => {
+Deno.test("the app's checks probe the vector store and report keys, never key values", async () => {
   const db: Database = {
     kind: "postgres",
     sql: undefined as never,
@@ -69,14 +70,27 @@ Deno.test("the app's checks report adapters and key presence, never key values",
     close: up,
   };
   const openaiApiKey = "sk-test-0123456789abcdefghij";
-  const config = loadConfig({ OPENAI_API_KEY: openaiApiKey, MILVUS_ADDRESS: "milvus:19530" });
-  const report = await checkHealth(
-    healthChecks({ config, db, cache: new MemoryCache(), log: createLogger("error", () => {}) }),
-  );
+  const config = loadConfig({ OPENAI_API_KEY: openaiApiKey });
+  const log = createLogger("error", () => {});
+  await using app = await openTestContext({
+    config,
+    db,
+    embedder: createEmbedder(config, log),
+    log,
+  });
+  const report = await checkHealth(healthChecks(app));
   assert.equal(report.checks.embedder.kind, "openai");
+  assert.equal(report.checks.embedder.status, "configured", "no tokens spent on /health");
+  assert.equal(report.checks.embedder.detail, "openai:text-embedding-3-small:1536");
   assert.deepEqual(report.checks.llm.keys, { openai: true, openrouter: false });
-  assert.equal(report.checks.vectors.kind, "milvus");
-  assert.equal(report.checks.vectors.status, "not_configured");
-  assert.equal(report.status, "degraded", "a configured but unused Milvus is not ok");
+  assert.equal(report.checks.vectors.kind, "embedded");
+  assert.equal(report.checks.vectors.status, "up");
+  assert.equal(report.status, "ok");
   assert.doesNotMatch(JSON.stringify(report), /sk-test/);
+
+  await app.vectors.close();
+  const closed = await checkHealth(healthChecks(app));
+  assert.equal(closed.checks.vectors.status, "down");
+  assert.equal(closed.status, "degraded", "search is optional: the app keeps serving");
+  assert.equal(healthStatusCode(closed), 200);
 });

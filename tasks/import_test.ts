@@ -13,6 +13,7 @@ const env = (dataDir: string) => ({
   DATA_DIR: dataDir,
   DATABASE_URL: "",
   REDIS_URL: "",
+  MILVUS_ADDRESS: "",
   LOG_LEVEL: "error",
   NO_COLOR: "1",
 });

@@ -9,7 +9,14 @@ async function runTask(args: string[], env: Record<string, string> = {}): Promis
   return await runDeno(["run", "-A", "tasks/job.ts", ...args], {
     cwd: root,
     // Empty values select the embedded defaults even where CI exports real service URLs.
-    env: { DATA_DIR: dataDir.path, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "error", ...env },
+    env: {
+      DATA_DIR: dataDir.path,
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      MILVUS_ADDRESS: "",
+      LOG_LEVEL: "error",
+      ...env,
+    },
   });
 }
 

@@ -10,7 +10,7 @@ Deno.test("deno task stocks manages the universe and the feeds from a shell", as
     runDeno(["run", "-A", "tasks/stocks.ts", ...args], {
       cwd: root,
       // Empty values select the embedded defaults even where CI exports real service URLs.
-      env: { DATA_DIR: dataDir.path, DATABASE_URL: "", REDIS_URL: "" },
+      env: { DATA_DIR: dataDir.path, DATABASE_URL: "", REDIS_URL: "", MILVUS_ADDRESS: "" },
     });
 
   const added = await stocks(

@@ -16,7 +16,14 @@ class AppProcess {
       args: ["run", "-A", "main.ts"],
       cwd: root,
       // Empty values select the embedded defaults even where CI exports real service URLs.
-      env: { DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", JOBS_ENABLED: "false", ...env },
+      env: {
+        DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        MILVUS_ADDRESS: "",
+        JOBS_ENABLED: "false",
+        ...env,
+      },
       stdout: "piped",
       stderr: "piped",
     }).spawn();

@@ -1,10 +1,23 @@
-// /api/news: matched news, newest first, keyset-paginated and searchable.
+// /api/news: matched news, newest first, keyset-paginated and searchable by keyword; and
+// /api/news/search: news like a text or a stored item, as of an instant, with what the price did
+// after each (point in time: nothing published at or after `before` comes back).
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
-import { BadRequest } from "../http/errors.ts";
+import { EmbedRequestError, EmbedResponseError } from "../embed/openai.ts";
+import { BadRequest, HttpError } from "../http/errors.ts";
 import { encodeCursor, QueryParams } from "../http/query.ts";
 import { listNews, type NewsCursor, type StoredNews } from "../news/store.ts";
+import {
+  findSimilarNews,
+  knownAsOf,
+  MAX_SIMILAR_K,
+  type SimilarNews,
+} from "../similar/similar_news.ts";
+import { VectorStoreUnavailable } from "../vectors/port.ts";
+
+/** Longest query text: a headline plus a summary fits comfortably. */
+const MAX_QUERY_LENGTH = 2_000;
 
 function decodeCursor(value: unknown): NewsCursor {
   if (!Array.isArray(value) || value.length !== 2) throw new Error("cursor shape");
@@ -27,6 +40,31 @@ export function newsJson(item: StoredNews) {
     publishedAtEstimated: item.publishedAtEstimated,
     symbols: item.symbols,
   };
+}
+
+export function similarNewsJson(item: SimilarNews) {
+  return {
+    id: item.id,
+    title: item.title,
+    url: item.url,
+    source: item.source,
+    publishedAt: item.publishedAt.toISOString(),
+    score: item.score,
+    symbol: item.symbol,
+    return1d: item.return1d,
+    return5d: item.return5d,
+  };
+}
+
+/** The embedder's API or the vector store is down: the client may retry later. */
+function unavailable(error: unknown): never {
+  if (
+    error instanceof VectorStoreUnavailable || error instanceof EmbedRequestError ||
+    error instanceof EmbedResponseError
+  ) {
+    throw new HttpError(503, "search_unavailable", "News search is unavailable right now");
+  }
+  throw error;
 }
 
 export function newsRouter(app: AppContext): Hono<AppEnv> {
@@ -54,6 +92,26 @@ export function newsRouter(app: AppContext): Hono<AppEnv> {
       nextCursor: items.length === limit && last
         ? encodeCursor([last.publishedAt.toISOString(), last.id])
         : null,
+    });
+  });
+
+  router.get("/search", async (c) => {
+    const query = QueryParams.of(c.req.url);
+    const text = query.text("q", MAX_QUERY_LENGTH);
+    const like = query.integer("like", { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    if ((text === undefined) === (like === 0)) {
+      throw new BadRequest("give q (a text) or like (a news id), not both");
+    }
+    const asOf = knownAsOf(query.instant("before") ?? new Date());
+    const k = query.integer("k", { min: 1, max: MAX_SIMILAR_K, fallback: 10 });
+    const results = await findSimilarNews(
+      { sql: app.db.sql, vectors: app.vectors, embedder: app.embedder },
+      { text, newsId: like || undefined, asOf, k, symbol: query.symbol("symbol") },
+    ).catch(unavailable);
+    return c.json({
+      before: asOf.toISOString(),
+      embedder: app.embedder.id,
+      results: results.map(similarNewsJson),
     });
   });
 

@@ -12,6 +12,8 @@ function invalid(parameter: string, expected: string, got: string): HttpError {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A date-time with seconds optional, fractions optional and a zone required (Z or ±hh:mm). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class QueryParams {
   constructor(private readonly params: URLSearchParams) {}
@@ -36,6 +38,25 @@ export class QueryParams {
       throw invalid(name, "a date YYYY-MM-DD", raw);
     }
     return raw;
+  }
+
+  /**
+   * An instant: an ISO 8601 date-time with a zone ("2024-03-20T12:00:00Z", "…+02:00"), or a date
+   * YYYY-MM-DD meaning its midnight UTC.
+   */
+  instant(name: string): Date | undefined {
+    const raw = this.#raw(name);
+    if (raw === undefined) return undefined;
+    if (DATE.test(raw)) return new Date(`${this.date(name)}T00:00:00Z`);
+    const parsed = new Date(raw);
+    const day = raw.slice(0, 10);
+    if (
+      !INSTANT.test(raw) || Number.isNaN(parsed.getTime()) ||
+      new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day // 2024-02-30 rolls over
+    ) {
+      throw invalid(name, "a date YYYY-MM-DD or an ISO date-time with a zone", raw);
+    }
+    return parsed;
   }
 
   /** An integer within [min, max], or `fallback` when absent. */

@@ -56,6 +56,27 @@ Deno.test("bad values are refused naming the parameter", () => {
   );
 });
 
+Deno.test("instants: a date is its midnight UTC; a date-time needs a zone", () => {
+  const at = (value: string) => query(`before=${encodeURIComponent(value)}`).instant("before");
+  assert.equal(at("2024-03-20")?.toISOString(), "2024-03-20T00:00:00.000Z");
+  assert.equal(at("2024-03-20T12:00Z")?.toISOString(), "2024-03-20T12:00:00.000Z");
+  assert.equal(at("2024-03-20T12:00:00.250+02:00")?.toISOString(), "2024-03-20T10:00:00.250Z");
+  assert.equal(query("").instant("before"), undefined);
+  const expected = "a date YYYY-MM-DD or an ISO date-time with a zone";
+  for (
+    const bad of [
+      "2024-03-20T12:00:00",
+      "2024-02-30T00:00Z",
+      "2024-03-20T25:00Z",
+      "now",
+      "1710936000",
+    ]
+  ) {
+    rejects(() => at(bad), "before", expected);
+  }
+  rejects(() => at("2024-02-30"), "before", "a date YYYY-MM-DD");
+});
+
 Deno.test("cursors round-trip and garbage is a 400", () => {
   const decode = (value: unknown) => {
     if (!Array.isArray(value) || value.length !== 2) throw new Error("shape");

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.ts";
-import type { Job, JobCounts } from "./job.ts";
+import type { Job, JobCounts, JobName } from "./job.ts";
 import { finishRun, interruptAbandonedRuns, startRun } from "./store.ts";
 
 export type JobOutcome =
@@ -20,6 +20,11 @@ function summarise(problems: string[]): string {
   return more > 0 ? `${shown}\n… and ${more} more` : shown;
 }
 
+/** The lock a job's runs hold; tasks that must not overlap a job's run take it too. */
+export function jobLockName(name: JobName): string {
+  return `job:${name}`;
+}
+
 /**
  * Runs `job` once unless another run (in this or any process sharing the cache) holds its lock.
  * Every run that starts is recorded in `job_run`; a failure is recorded, logged and returned, never thrown.
@@ -31,7 +36,7 @@ export async function runJob(
   args: string[] = [],
 ): Promise<JobOutcome> {
   const log = app.log.child({ job: job.name });
-  const lock = await app.cache.acquireLock(`job:${job.name}`, app.config.jobLockTtlMs)
+  const lock = await app.cache.acquireLock(jobLockName(job.name), app.config.jobLockTtlMs)
     .catch((error) => {
       log.warn("job lock unavailable", { error });
       return null;

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { openTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
 import { openTestCaches } from "../../tests/support/cache.ts";
-import { loadConfig } from "../config.ts";
+import { openTestContext, type TestContext } from "../../tests/support/context.ts";
 import type { AppContext } from "../context.ts";
 import { createLogger } from "../log.ts";
 import type { Job } from "./job.ts";
 import { runJob } from "./runner.ts";
 import { recentRuns } from "./store.ts";
 
-function context(db: TestDatabase, cache: AppContext["cache"]): AppContext {
-  return { config: loadConfig({}), db, cache, log: createLogger("error", () => {}) };
+function context(db: TestDatabase, cache: AppContext["cache"]): Promise<TestContext> {
+  return openTestContext({ db, cache, log: createLogger("error", () => {}) });
 }
 
 function blockingJob(): { job: Job; started: Promise<void>; finish: () => void } {
@@ -38,9 +38,11 @@ Deno.test("job runner", async (t) => {
         const [first, second] = await open(2);
         try {
           const { job, started, finish } = blockingJob();
-          const running = runJob(job, context(db, first));
+          await using firstApp = await context(db, first);
+          await using secondApp = await context(db, second);
+          const running = runJob(job, firstApp);
           await started;
-          const skipped = await runJob(job, context(db, second));
+          const skipped = await runJob(job, secondApp);
           assert.deepEqual(skipped, { status: "skipped", reason: "another run holds the lock" });
           finish();
           const outcome = await running;
@@ -52,7 +54,7 @@ Deno.test("job runner", async (t) => {
           // The lock was released: the next run goes ahead.
           const again = blockingJob();
           again.finish();
-          assert.equal((await runJob(again.job, context(db, second))).status, "succeeded");
+          assert.equal((await runJob(again.job, secondApp)).status, "succeeded");
         } finally {
           for (const cache of [first, second]) await cache.close();
         }
@@ -61,7 +63,7 @@ Deno.test("job runner", async (t) => {
   }
 
   const [cache] = await openTestCaches()[0].open(1);
-  const app = context(db, cache);
+  await using app = await context(db, cache);
 
   await t.step("a failing job is recorded with its error and releases its lock", async () => {
     const failing: Job = {

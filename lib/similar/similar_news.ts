@@ -6,13 +6,16 @@
 // - the hits are re-checked in SQL (published_at < asOf, publication time not estimated, still
 //   linked to the asked stock) before anything is returned: a stale or mis-filtered vector never
 //   leaks a future item;
-// - the returns after each item only use bars that had closed by asOf.
-import type { ISql, Sql } from "postgres";
+// - the returns after each item only use bars that had closed by asOf;
+// - an asOf in the future counts as now: news dated in the future (a bad clock, a typo in a feed)
+//   is not yet known to anyone, so no search path ever returns it.
+import type { Sql } from "postgres";
 import { NEWS_COLLECTION, newsText } from "../embed/embed_news.ts";
 import { type Embedder, embedProblem } from "../embed/port.ts";
 import { BadRequest, NotFound } from "../http/errors.ts";
 import { getStock } from "../stocks/store.ts";
 import { normalizeSymbol } from "../stocks/symbol.ts";
+import { newsKnownAt, newsTextOf } from "./store.ts";
 import { MAX_K, type VectorHit, type VectorStore } from "../vectors/port.ts";
 
 export const MAX_SIMILAR_K = 50;
@@ -63,9 +66,14 @@ export interface SimilarNews {
   return5d: number | null;
 }
 
+/** The instant a search as of `asOf` is made at: `asOf`, or now when `asOf` lies in the future. */
+export function knownAsOf(asOf: Date, now = Date.now()): Date {
+  return asOf.getTime() > now ? new Date(now) : asOf;
+}
+
 /**
  * The `k` news items most similar to `query.text` or to news item `query.newsId`, best first
- * (ties: smaller id first), published strictly before `query.asOf`. Throws BadRequest for an
+ * (ties: smaller id first), published strictly before `query.asOf` (or now, if that is earlier). Throws BadRequest for an
  * invalid query, NotFound for an unknown news item or stock.
  */
 export async function findSimilarNews(
@@ -73,10 +81,11 @@ export async function findSimilarNews(
   query: SimilarNewsQuery,
 ): Promise<SimilarNews[]> {
   const { sql, vectors, embedder } = ports;
-  const { asOf, k, newsId } = query;
-  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
+  const { k, newsId } = query;
+  if (!(query.asOf instanceof Date) || Number.isNaN(query.asOf.getTime())) {
     throw new BadRequest("asOf must be a valid instant");
   }
+  const asOf = knownAsOf(query.asOf);
   if (!Number.isInteger(k) || k < 1 || k > MAX_SIMILAR_K) {
     throw new BadRequest(`k must be an integer from 1 to ${MAX_SIMILAR_K}`);
   }
@@ -140,74 +149,14 @@ export function forwardReturn(
   return closes[steps] / closes[0] - 1;
 }
 
-// ---------------------------------------------------------------------------------------------
-// SQL
-
-async function newsTextOf(
-  sql: ISql,
-  id: number,
-): Promise<{ title: string; summary: string | null } | null> {
-  const [row] = await sql<{ title: string; summary: string | null }[]>`
-    select title, summary from news where id = ${id}`;
-  return row ?? null;
-}
-
-interface HydratedRow {
-  id: number;
-  title: string;
-  url: string;
-  source: string;
-  published_at: Date;
-  symbol: string | null;
-  /**
-   * Up to 6 bars from the first close after the news, oldest first, all closed by asOf, as
-   * [close, adj_close] (JSON: postgres.js reads a null inside a float8[] as NaN).
-   */
-  bars: [number, number | null][] | null;
-}
-
 /** The hits that pass the point-in-time re-check, in hit order, with their stock and returns. */
 async function hydrate(
-  sql: ISql,
+  sql: Sql,
   hits: VectorHit[],
   asOf: Date,
   stockId: number | null,
 ): Promise<SimilarNews[]> {
-  if (hits.length === 0) return [];
-  // With a stock asked for, the item must (still) be linked to it; otherwise its best match.
-  const link = sql`
-    select s.id as stock_id, s.symbol
-    from news_stock ns join stock s on s.id = ns.stock_id
-    where ns.news_id = n.id and ${stockId === null ? sql`true` : sql`s.id = ${stockId}`}
-    order by ns.score desc, s.symbol
-    limit 1`;
-  const rows = await sql<HydratedRow[]>`
-    select n.id, n.title, n.url, n.source, n.published_at, m.symbol, b.bars
-    from news n
-    ${stockId === null ? sql`left join` : sql`join`} lateral (${link}) m on true
-    left join lateral (
-      -- Entry: the first bar that closed after the news; then the next five. Only bars closed by
-      -- asOf: a prediction as of T must not see a return realised after T. A news item from
-      -- T minus one day would otherwise show its 5-day aftermath, four days of which lie in the
-      -- very future being predicted (often for the same stock); the return appears only once
-      -- its last bar has closed by asOf, and is null until then.
-      -- The date bound lets the (stock_id, date) index start near the news: a bar dated d closes
-      -- by d + 1 day 00:00 UTC in every market we hold, so earlier bars closed before the news.
-      select json_agg(json_build_array(bar.close, bar.adj_close) order by bar.date) as bars
-      from (
-        select p.date, p.close, p.adj_close from price_bar p
-        where p.stock_id = m.stock_id
-          and p.date >= (n.published_at at time zone 'UTC')::date - 2
-          and p.closed_at > n.published_at
-          and p.closed_at <= ${asOf}
-        order by p.date
-        limit 6
-      ) bar
-    ) b on true
-    where n.id = any(${hits.map((hit) => hit.id)}::bigint[])
-      -- Defence in depth: the vector store filtered on publishedBefore already.
-      and n.published_at < ${asOf}
-      and not n.published_at_estimated`;
+  const rows = await newsKnownAt(sql, hits.map((hit) => hit.id), asOf, stockId);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const results: SimilarNews[] = [];
   for (const hit of hits) {

@@ -231,17 +231,17 @@ Deno.test("findSimilarNews: point in time against adversarial data", async (t) =
       }
     });
 
-    await t.step(
-      "the canary is indexed: as of 2100 it is found (the test is not vacuous)",
-      async () => {
-        const results = await findSimilarNews(ports, {
-          text: `${QUERY}\nCANARY: this story is from the future`,
-          asOf: new Date("2100-01-01T00:00:00Z"),
-          k: 1,
-        });
-        assert.deepEqual(results.map((result) => result.id), [canary]);
-      },
-    );
+    await t.step("the canary is indexed, yet a future as-of counts as now", async () => {
+      const text = `${QUERY}\nCANARY: this story is from the future`;
+      // Not vacuous: the vector store holds the canary and finds it first without a time bound.
+      const [vector] = (await embedder.embed([text])).vectors;
+      const [top] = await vectors.search(NEWS_COLLECTION, vector, { k: 1 });
+      assert.equal(top.id, canary);
+      const asOf = new Date("2100-01-01T00:00:00Z");
+      const results = await findSimilarNews(ports, { text, asOf, k: 50 });
+      assert.ok(results.length > 0);
+      assert.ok(!results.some((result) => result.id === canary), "asOf 2100 is clamped to now");
+    });
 
     await t.step("stale vectors that lie about the publication time never leak", async () => {
       // As if the vectors had been written with wrong dates (a bug, a restored backup): the

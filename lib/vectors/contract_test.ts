@@ -2,7 +2,7 @@
 // MILVUS_ADDRESS is set. Each test gets its own data directory (embedded) or collection-name prefix
 // (Milvus), so tests run in parallel against one server without colliding.
 import assert from "node:assert/strict";
-import { MilvusClient } from "@zilliz/milvus2-sdk-node";
+import { dropMilvusNamespace, testNamespace } from "../../tests/support/vectors.ts";
 import { createLogger } from "../log.ts";
 import { openEmbeddedVectorStore } from "./embedded.ts";
 import { openMilvusVectorStore } from "./milvus.ts";
@@ -37,20 +37,6 @@ interface Adapter {
   open(): Promise<Subject & AsyncDisposable>;
 }
 
-/** Drops every Milvus collection whose name starts with `prefix` (test namespaces only). */
-async function dropMilvusNamespace(address: string, prefix: string): Promise<void> {
-  const client = new MilvusClient({ address, timeout: 10_000, telemetry: { enabled: false } });
-  client.connectPromise.catch(() => {});
-  try {
-    const { data } = await client.listCollections();
-    for (const { name } of data) {
-      if (name.startsWith(prefix)) await client.dropCollection({ collection_name: name });
-    }
-  } finally {
-    await client.closeConnection();
-  }
-}
-
 const adapters: Adapter[] = [
   {
     name: "embedded",
@@ -80,7 +66,7 @@ const adapters: Adapter[] = [
     ignore: !milvusAddress,
     async open() {
       const address = milvusAddress ?? "";
-      const namespace = `t${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}_`;
+      const namespace = testNamespace();
       const open = () => openMilvusVectorStore({ address, log: quiet, namespace });
       let store: VectorStore = await open();
       return {

@@ -1,19 +1,31 @@
-// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators and
-// the latest matched news.
+// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators, the
+// latest matched news, and earlier news like one of them (?like=ID; the newest by default) with
+// what the market did after each.
 import { ChangeLabel } from "../../components/ChangeLabel.tsx";
 import { PriceChart } from "../../components/PriceChart.tsx";
+import { SimilarNewsList } from "../../components/SimilarNewsList.tsx";
+import type { AppContext } from "../../lib/context.ts";
 import { define } from "../../lib/fresh/define.ts";
 import { NotFound } from "../../lib/http/errors.ts";
+import { QueryParams } from "../../lib/http/query.ts";
 import { rollingVolatility, rsi, sma } from "../../lib/market/indicators.ts";
 import { type PriceBar, priceBars } from "../../lib/market/store.ts";
 import { newsForStock, type StockNews } from "../../lib/news/store.ts";
 import type { Stock } from "../../lib/stocks/stock.ts";
 import { getStock } from "../../lib/stocks/store.ts";
 import { normalizeSymbol } from "../../lib/stocks/symbol.ts";
+import { findSimilarNews, type SimilarNews } from "../../lib/similar/similar_news.ts";
 
 /** About a year of trading days, plus the average's warm-up. */
 const CHART_BARS = 252;
 const AVERAGE_DAYS = 20;
+const SIMILAR_K = 5;
+
+/** Earlier news like one of the stock's items; `results` is null when search is unavailable. */
+interface LikeThis {
+  item: StockNews;
+  results: SimilarNews[] | null;
+}
 
 interface StockData {
   stock: Stock;
@@ -22,10 +34,35 @@ interface StockData {
   rsi14: number | null;
   volatility20: number | null;
   news: StockNews[];
+  likeThis: LikeThis | null;
+}
+
+/**
+ * News like `item`, as of its own publication: what was already known when it came out, and what
+ * the market did after each of those. Search being down costs the section, not the page.
+ */
+async function likeThis(app: AppContext, item: StockNews): Promise<LikeThis> {
+  try {
+    const ports = { sql: app.db.sql, vectors: app.vectors, embedder: app.embedder };
+    const results = await findSimilarNews(ports, {
+      newsId: item.id,
+      asOf: item.publishedAt,
+      k: SIMILAR_K,
+    });
+    return { item, results };
+  } catch (error) {
+    app.log.warn("similar news unavailable", { newsId: item.id, error });
+    return { item, results: null };
+  }
 }
 
 export const handler = define.handlers<StockData>({
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
+    const like = QueryParams.of(req.url).integer("like", {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      fallback: 0,
+    });
     const symbol = normalizeSymbol(ctx.params.symbol);
     const sql = ctx.state.app.db.sql;
     const stock = symbol === null ? null : await getStock(sql, symbol);
@@ -34,6 +71,13 @@ export const handler = define.handlers<StockData>({
       priceBars(sql, stock.id, { limit: CHART_BARS + AVERAGE_DAYS }),
       newsForStock(sql, stock.id, { limit: 20 }),
     ]);
+    // An item with an estimated time has no vector: nothing could be said to be "earlier".
+    const item = like
+      ? news.find((entry) => entry.id === like)
+      : news.find((entry) => !entry.publishedAtEstimated);
+    if (like && !item) {
+      throw new NotFound(`News item ${like} is not among ${stock.symbol}'s latest`);
+    }
     const closes = history.map((bar) => bar.adjClose ?? bar.close);
     const averages = sma(closes, AVERAGE_DAYS);
     const start = Math.max(0, history.length - CHART_BARS);
@@ -44,6 +88,7 @@ export const handler = define.handlers<StockData>({
       rsi14: rsi(closes, 14).at(-1) ?? null,
       volatility20: rollingVolatility(closes, 20, { annualize: true }).at(-1) ?? null,
       news,
+      likeThis: item && !item.publishedAtEstimated ? await likeThis(ctx.state.app, item) : null,
     });
   },
 });
@@ -66,7 +111,7 @@ function formatTime(date: Date): string {
 }
 
 export default define.page<StockData>(({ data }) => {
-  const { stock, bars, averages, rsi14, volatility20, news } = data;
+  const { stock, bars, averages, rsi14, volatility20, news, likeThis } = data;
   const last = bars.at(-1);
   const previous = bars.at(-2);
   return (
@@ -128,12 +173,32 @@ export default define.page<StockData>(({ data }) => {
                   {item.source} · {formatTime(item.publishedAt)}
                   {item.publishedAtEstimated ? " (time estimated)" : ""} · matched on{" "}
                   {matchedOn(item.matchedOn)}
+                  {item.publishedAtEstimated || item.id === likeThis?.item.id ? null : (
+                    <>
+                      {" · "}
+                      <a href={`?like=${item.id}#like-this`}>news like this</a>
+                    </>
+                  )}
                 </span>
               </li>
             ))}
           </ul>
         )}
       </section>
+      {likeThis && (
+        <section aria-labelledby="like-this">
+          <h2 id="like-this">News like this</h2>
+          <p>
+            Earlier news most like “{likeThis.item.title}” (
+            {formatTime(likeThis.item.publishedAt)}), and how each stock moved afterwards.
+          </p>
+          {likeThis.results === null
+            ? <p role="status">News search is unavailable right now.</p>
+            : likeThis.results.length === 0
+            ? <p>No earlier news is like it yet.</p>
+            : <SimilarNewsList items={likeThis.results} />}
+        </section>
+      )}
     </>
   );
 });

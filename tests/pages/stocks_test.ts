@@ -7,9 +7,16 @@ import { upsertPriceBars } from "../../lib/market/store.ts";
 import { contentHash } from "../../lib/news/content_hash.ts";
 import { upsertNews } from "../../lib/news/store.ts";
 import { upsertStocks } from "../../lib/stocks/store.ts";
+import { embedPendingNews } from "../../lib/embed/embed_news.ts";
+import { OfflineEmbedder } from "../../lib/embed/offline.ts";
+import { createLogger } from "../../lib/log.ts";
+import { plantPointInTimeNews, QUERY } from "../support/canary.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { testBar } from "../support/fixtures.ts";
 import { withPages } from "../support/pages.ts";
+import { openTestVectorStore } from "../support/vectors.ts";
+
+const quiet = createLogger("error", () => {});
 
 /** Weekdays from 2024-02-01 on: `closes.length` bars. */
 function bars(closes: number[]): DailyBar[] {
@@ -62,7 +69,7 @@ async function seed(db: Database) {
 Deno.test("stocks list: active stocks with last close and day change", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, {}, async (get) => {
+  await withPages({ db }, async (get) => {
     const { status, html } = await get("/stocks");
     assert.equal(status, 200);
     assert.match(html, /<a href="\/stocks" aria-current="page">Stocks<\/a>/);
@@ -89,7 +96,7 @@ Deno.test("stocks list: active stocks with last close and day change", async () 
 Deno.test("stocks list: the search form filters without JavaScript and escapes the query", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, {}, async (get) => {
+  await withPages({ db }, async (get) => {
     const apple = await get("/stocks?q=apple");
     assert.equal(apple.status, 200);
     assert.match(
@@ -122,7 +129,7 @@ Deno.test("stock page: chart, stats and the latest news", async () => {
   const { appleBars } = await seed(db);
   const first = appleBars[0].date;
   const last = appleBars.at(-1)?.date;
-  await withPages(db, {}, async (get) => {
+  await withPages({ db }, async (get) => {
     const { status, html } = await get("/stocks/aapl");
     assert.equal(status, 200);
     assert.match(html, /<a href="\/stocks" aria-current="page">Stocks<\/a>/);
@@ -161,7 +168,7 @@ Deno.test("stock page: chart, stats and the latest news", async () => {
 Deno.test("stock page: unknown or malformed symbol → 404 page", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, {}, async (get) => {
+  await withPages({ db }, async (get) => {
     for (const path of ["/stocks/NOPE", "/stocks/not%20a%20symbol", "/stocks/%3Cscript%3E"]) {
       const { status, html } = await get(path);
       assert.equal(status, 404, path);
@@ -174,7 +181,7 @@ Deno.test("stock page: unknown or malformed symbol → 404 page", async () => {
 Deno.test("stock page: no prices yet → a hint instead of a chart; inactive stocks still open", async () => {
   await using db = await openTestDatabase();
   await seed(db);
-  await withPages(db, {}, async (get) => {
+  await withPages({ db }, async (get) => {
     const { status, html } = await get("/stocks/NEWCO");
     assert.equal(status, 200);
     assert.match(html, /No prices for NEWCO yet: run <code>deno task job crawl<\/code>/);
@@ -192,5 +199,52 @@ Deno.test("stock page: no prices yet → a hint instead of a chart; inactive sto
     assert.match(two.html, /<dt>RSI \(14\)<\/dt><dd>—<\/dd>/);
     assert.doesNotMatch(two.html, /chart-average/, "no average line without 20 closes");
     assert.match(two.html, /Solid line: close\.<\/span>/);
+  });
+});
+
+Deno.test("stock page: news like this, as of the item, with returns known by then", async () => {
+  await using db = await openTestDatabase();
+  await using vectors = await openTestVectorStore();
+  const planted = await plantPointInTimeNews(db.sql);
+  const [aapl] = await upsertStocks(db.sql, [{
+    symbol: "AAPL",
+    exchange: "NASDAQ",
+    name: "Apple",
+  }]);
+  // 2024-03-18 closes at 100, the 19th at 103: +3.00% one day after the item of the 18th.
+  await upsertPriceBars(
+    db.sql,
+    aapl,
+    [testBar("2024-03-18", 100), testBar("2024-03-19", 103)],
+    "test",
+  );
+  await embedPendingNews({
+    sql: db.sql,
+    vectors: vectors.store,
+    embedder: new OfflineEmbedder(),
+    log: quiet,
+  });
+  await withPages({ db, vectors: vectors.store }, async (get) => {
+    const { status, html } = await get(`/stocks/AAPL?like=${planted.oneSecondAfter}`);
+    assert.equal(status, 200);
+    const section = html.slice(html.indexOf('id="like-this"'));
+    assert.match(section, /Earlier news most like “Apple shares surge after record iPhone sales!”/);
+    const titles = [...section.matchAll(/rel="noopener noreferrer">(.*?)<\/a>/g)].map((m) => m[1]);
+    assert.ok(titles.includes(QUERY), "the item published one second earlier is known");
+    assert.ok(titles.includes(`${QUERY} in China`));
+    assert.ok(!titles.some((title) => title.startsWith("CANARY")), "the canary never shows");
+    assert.ok(!titles.includes(`${QUERY}!`), "the item itself is left out");
+    assert.match(
+      section,
+      /in China<\/a>.*?AAPL after it: <span>1 day <span class="change-up"><span class="visually-hidden">up<\/span>3\.00%/,
+    );
+    assert.match(section, /5 days <span title="those bars had not closed yet">—<\/span>/);
+    // The other items link to their own "news like this"; the shown one does not.
+    assert.ok(html.includes(`href="?like=${planted.atAsOf}#like-this"`));
+    assert.ok(!html.includes(`href="?like=${planted.oneSecondAfter}#like-this"`));
+    assert.ok(!html.includes(`href="?like=${planted.undated}#like-this"`), "undated: no vector");
+
+    assert.equal((await get("/stocks/AAPL?like=999999")).status, 404);
+    assert.equal((await get("/stocks/AAPL?like=abc")).status, 400);
   });
 });

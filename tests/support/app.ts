@@ -1,14 +1,11 @@
-// Serves the real app on a loopback port for HTTP-level tests: memory cache, a throwaway
-// database (unless one is given), and log lines collected in memory.
+// Serves the real app on a loopback port for HTTP-level tests, on a test context (context.ts):
+// throwaway adapters unless given, and log lines collected in memory.
 import type { Hono } from "hono";
 import { type AppOptions, createApp, type PageHandler } from "../../lib/app.ts";
-import { MemoryCache } from "../../lib/cache/memory.ts";
-import { loadConfig } from "../../lib/config.ts";
 import type { AppContext } from "../../lib/context.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import { createLogger } from "../../lib/log.ts";
 import { Registry } from "../../lib/metrics.ts";
-import { openTestDatabase } from "./database.ts";
+import { openTestContext } from "./context.ts";
 
 export interface TestAppOptions {
   pages?: PageHandler;
@@ -41,23 +38,7 @@ export const plainPages: PageHandler = {
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const logs: string[] = [];
-  const owned: { close(): Promise<void> }[] = [];
-  const given = options.app ?? {};
-  let db = given.db;
-  if (!db) {
-    const opened = await openTestDatabase();
-    owned.push({ close: () => opened.dispose() });
-    db = opened;
-  }
-  const cache = given.cache ?? new MemoryCache();
-  if (!given.cache) owned.push(cache);
-  const context: AppContext = {
-    config: given.config ?? loadConfig({}),
-    db,
-    cache,
-    log: given.log ?? createLogger("debug", (line) => logs.push(line)),
-  };
+  const context = await openTestContext(options.app);
   const metrics = new Registry();
   const app = createApp(context, options.pages ?? plainPages, metrics, { routes: options.extend });
   const server = Deno.serve({
@@ -70,10 +51,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     context,
     metrics,
-    logs,
+    logs: context.logs,
     async close() {
       await server.shutdown();
-      for (const resource of owned.reverse()) await resource.close();
+      await context.close();
     },
   };
 }

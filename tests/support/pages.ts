@@ -1,25 +1,21 @@
-// The app's own pages (routes/, islands/) through the real manifest, in process: a memory cache,
-// the given database, and a logger that discards its lines.
-import { MemoryCache } from "../../lib/cache/memory.ts";
-import { loadConfig } from "../../lib/config.ts";
+// The app's own pages (routes/, islands/) through the real manifest, in process, on a test context
+// (context.ts): the given adapters, throwaway ones for the rest.
 import type { AppContext } from "../../lib/context.ts";
-import type { Database } from "../../lib/db/port.ts";
 import { createFreshHandler } from "../../lib/fresh/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import manifest from "../../fresh.gen.ts";
+import { openTestContext } from "./context.ts";
 
 /** Renders one path: its status and HTML. */
 export type GetPage = (path: string) => Promise<{ status: number; html: string }>;
 
-/** Runs `run` with the pages of an app configured from `env`, then closes them. */
+/** Runs `run` with the pages of an app on `given` adapters (and config), then closes them. */
 export async function withPages(
-  db: Database,
-  env: Record<string, string>,
+  given: Partial<AppContext>,
   run: (get: GetPage) => Promise<void>,
 ): Promise<void> {
-  const log = createLogger("debug", () => {});
-  const cache = new MemoryCache();
-  const app: AppContext = { config: loadConfig(env), db, cache, log };
+  const log = given.log ?? createLogger("error", () => {});
+  await using app = await openTestContext({ ...given, log });
   const fresh = await createFreshHandler(manifest, { log });
   try {
     await run(async (path) => {
@@ -31,6 +27,5 @@ export async function withPages(
     });
   } finally {
     await fresh.close();
-    await cache.close();
   }
 }
