@@ -134,11 +134,17 @@ Deno.test("data model constraints", async (t) => {
     );
   });
 
-  await t.step("models: unique name and prompt version", async () => {
+  await t.step("models: unique name, one row per prompt version", async () => {
     await violates(
       sql`insert into model (name, provider, model_id) values ('momentum', 'builtin', 'm')`,
-      "model_name_prompt_version_key",
+      "model_name_key",
     );
+    const prompt = (version: number) =>
+      sql`insert into model_prompt (model_id, version, template, template_hash)
+        values (${ids.modelId}, ${version}, 'Predict {{symbol}}', ${"a".repeat(64)})`;
+    await prompt(1);
+    await violates(prompt(1), "model_prompt_model_version_key");
+    await violates(prompt(0), "model_prompt_version_check");
     await violates(
       sql`insert into model (name, provider, model_id) values ('x', 'anthropic', 'm')`,
       "model_provider_check",
