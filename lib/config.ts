@@ -60,6 +60,16 @@ export interface Config {
   sources: SourceName[];
   /** The offline simulator: same seed and start → byte-identical data. */
   simulator: { seed: number; start: string };
+  predict: {
+    /** Trading-day horizons every model forecasts, each its own prediction. */
+    horizons: number[];
+    /** Similar past news shown to every model (the same for all: equal terms). */
+    similarK: number;
+    /** Stocks predicted at once. */
+    concurrency: number;
+  };
+  /** Bearer token for the admin API until user accounts arrive; unset → admin API refused. */
+  adminToken?: string;
 }
 
 /** Variables a secret is read from: their values never appear in errors or logs. */
@@ -69,6 +79,7 @@ const SECRET_VARIABLES = new Set([
   "OPENAI_API_KEY",
   "OPENROUTER_API_KEY",
   "TELEGRAM_BOT_TOKEN",
+  "ADMIN_TOKEN",
 ]);
 
 type Env = Record<string, string | undefined>;
@@ -173,6 +184,21 @@ function date(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/** Comma-separated distinct integers within [min, max], in ascending order. */
+function integerList(env: Env, name: string, fallback: number[], min: number, max: number) {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const items = raw.split(",").map((item) => item.trim());
+  const values = items.map(Number);
+  if (
+    items.some((item) => !/^\d+$/.test(item)) || values.some((v) => v < min || v > max) ||
+    new Set(values).size !== values.length
+  ) {
+    fail(name, `distinct integers from ${min} to ${max}, comma-separated`, raw);
+  }
+  return values.sort((a, b) => a - b);
+}
+
 /** Validates the environment; throws a `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   return {
@@ -211,6 +237,12 @@ export function loadConfig(env: Env): Config {
       seed: integer(env, "SIMULATOR_SEED", 42, 0, 2 ** 31 - 1),
       start: date(env, "SIMULATOR_START", "2024-01-02"),
     },
+    predict: {
+      horizons: integerList(env, "PREDICT_HORIZONS", [1, 5], 1, 366),
+      similarK: integer(env, "PREDICT_SIMILAR_K", 5, 0, 20),
+      concurrency: integer(env, "PREDICT_CONCURRENCY", 4, 1, 64),
+    },
+    adminToken: secret(env, "ADMIN_TOKEN", /^\S{32,}$/, "a random token of 32+ characters"),
   };
 }
 

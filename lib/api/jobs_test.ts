@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { ADMIN_HEADERS, adminConfig } from "../../tests/support/admin.ts";
 import { startTestApp } from "../../tests/support/app.ts";
 import { finishRun, startRun } from "../jobs/store.ts";
 
 Deno.test("/api/jobs", async (t) => {
-  const app = await startTestApp();
+  const app = await startTestApp({ app: { config: adminConfig() } });
   await using _closing = { [Symbol.asyncDispose]: () => app.close() };
   const { sql } = app.context.db;
   const crawl1 = await startRun(sql, "crawl", "host-a:1");
@@ -15,7 +16,9 @@ Deno.test("/api/jobs", async (t) => {
   const running = await startRun(sql, "crawl", "host-b:2");
 
   const get = async (path: string) => {
-    const response = await app.app.fetch(new Request(`http://localhost${path}`));
+    const response = await app.app.fetch(
+      new Request(`http://localhost${path}`, { headers: ADMIN_HEADERS }),
+    );
     return { status: response.status, body: await response.json() };
   };
   const ids = (body: { runs: { id: number }[] }) => body.runs.map((run) => run.id);
@@ -59,4 +62,32 @@ Deno.test("/api/jobs", async (t) => {
       assert.equal(body.error.details.parameter, parameter);
     }
   });
+});
+
+Deno.test("/api/jobs is admin only: no, wrong or unconfigured tokens are 401s", async () => {
+  const configured = await startTestApp({ app: { config: adminConfig() } });
+  const unconfigured = await startTestApp();
+  try {
+    const status = async (url: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${url}/api/jobs`, { headers });
+      const body = await response.json();
+      assert.equal(body.error?.code, response.status === 401 ? "unauthorized" : undefined);
+      return response.status;
+    };
+    assert.equal(await status(configured.url), 401);
+    assert.equal(await status(configured.url, { Authorization: "Bearer wrong" }), 401);
+    assert.equal(await status(configured.url, { Authorization: ADMIN_HEADERS.Authorization }), 200);
+    assert.equal(
+      await status(unconfigured.url, { Authorization: ADMIN_HEADERS.Authorization }),
+      401,
+      "no ADMIN_TOKEN: the admin API is off",
+    );
+    const denied = await fetch(`${configured.url}/api/jobs?job=crawl`);
+    assert.equal(denied.headers.get("WWW-Authenticate"), 'Bearer realm="craveny-admin"');
+    await denied.body?.cancel();
+    assert.ok(!configured.logs.join("\n").includes(ADMIN_HEADERS.Authorization.slice(7)));
+  } finally {
+    await configured.close();
+    await unconfigured.close();
+  }
 });

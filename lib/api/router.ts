@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
+import { requireAdminToken } from "../http/admin_token.ts";
 import { NotFound } from "../http/errors.ts";
 import { jobsRouter } from "./jobs.ts";
 import { newsRouter } from "./news.ts";
@@ -15,6 +16,8 @@ export interface ApiSection {
   path: `/${string}`;
   description: string;
   router(app: AppContext): Hono<AppEnv>;
+  /** Admin only: every request needs the admin bearer token (lib/http/admin_token.ts). */
+  admin?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ApiSection {
 export const SECTIONS: readonly ApiSection[] = [
   { path: "/stocks", description: "Stocks and their daily prices", router: stocksRouter },
   { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
-  { path: "/jobs", description: "Recent job runs", router: jobsRouter },
+  { path: "/jobs", description: "Recent job runs (admin)", router: jobsRouter, admin: true },
 ];
 
 export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SECTIONS) {
@@ -35,7 +38,11 @@ export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SEC
       version: API_VERSION,
       sections: sections.map(({ path, description }) => ({ path: `/api${path}`, description })),
     }));
-  for (const section of sections) api.route(section.path, section.router(app));
+  const admin = requireAdminToken(app.config);
+  for (const section of sections) {
+    if (section.admin) api.use(section.path, admin).use(`${section.path}/*`, admin);
+    api.route(section.path, section.router(app));
+  }
   return api;
 }
 

@@ -1,13 +1,6 @@
 // Content addresses for the raw archive: a payload is named by the sha-256 of its raw bytes.
-import { plainBytes } from "./bytes.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-/** Lowercase hex sha-256 of `bytes`. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", plainBytes(bytes)));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 export function isSha256Hex(value: string): boolean {
   return SHA256_HEX.test(value);

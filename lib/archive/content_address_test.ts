@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { archiveKey, isSha256Hex, sha256Hex } from "./content_address.ts";
+import { sha256Hex } from "../crypto/sha256.ts";
+import { archiveKey, isSha256Hex } from "./content_address.ts";
 import { gunzip, gzip } from "./gzip.ts";
 
 Deno.test("sha-256 of bytes as lowercase hex", async () => {

@@ -4,7 +4,8 @@
 import { dirname, join } from "node:path";
 import type { Sql } from "postgres";
 import type { FetchedPayload } from "../net/fetched.ts";
-import { archiveKey, isSha256Hex, sha256Hex } from "./content_address.ts";
+import { sha256Hex } from "../crypto/sha256.ts";
+import { archiveKey, isSha256Hex } from "./content_address.ts";
 import { gunzip, gzip } from "./gzip.ts";
 import { insertRawPayload, type PayloadKind, type RawPayloadRow } from "./store.ts";
 

@@ -5,7 +5,8 @@ import type { Sql } from "postgres";
 import { createLogger } from "../log.ts";
 import { MigrationError } from "./errors.ts";
 import { migrate, MIGRATIONS_DIR } from "./migrate.ts";
-import { readMigrations, sha256Hex } from "./migration_files.ts";
+import { sha256Hex } from "../crypto/sha256.ts";
+import { readMigrations } from "./migration_files.ts";
 
 const quiet = createLogger("error", () => {});
 const ALL_MIGRATIONS = (await readMigrations(MIGRATIONS_DIR)).map(({ file }) => file);

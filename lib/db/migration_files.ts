@@ -1,4 +1,5 @@
 // Migration files: `NNNN_name.sql`, applied in number order, each exactly once.
+import { sha256Hex } from "../crypto/sha256.ts";
 import { fileURLToPath } from "node:url";
 import { MigrationError } from "./errors.ts";
 
@@ -48,11 +49,6 @@ export function parseMigrationFileNames(names: readonly string[]): MigrationFile
     }
   }
   return files;
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** Reads every migration in `dir`, in order, with its checksum. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { tempDir } from "../../tests/support/temp_dir.ts";
 import { MigrationError } from "./errors.ts";
-import { parseMigrationFileNames, readMigrations, sha256Hex } from "./migration_files.ts";
+import { sha256Hex } from "../crypto/sha256.ts";
+import { parseMigrationFileNames, readMigrations } from "./migration_files.ts";
 
 Deno.test("parseMigrationFileNames orders by number and ignores files that are not .sql", () => {
   const files = parseMigrationFileNames(["0010_b.sql", "README.md", "0002_a_1.sql", ".keep"]);

@@ -215,3 +215,29 @@ export async function latestQuotes(sql: ISql): Promise<Map<number, Quote>> {
     previousClose: row.previous_close,
   }]));
 }
+
+/**
+ * When the stock's latest bar closed, among bars closed by `asOf`; null without one. A live
+ * prediction is made as of this instant, so a rerun later that day finds the same as-of.
+ */
+export async function latestCloseBy(sql: ISql, stockId: number, asOf: Date): Promise<Date | null> {
+  const [row] = await sql<{ closed_at: Date }[]>`
+    select closed_at from price_bar
+    where stock_id = ${stockId} and closed_at <= ${asOf}
+    order by date desc limit 1`;
+  return row?.closed_at ?? null;
+}
+
+/** Every bar close of these stocks on trading days `from`…`to` (inclusive), oldest first. */
+export async function closesBetween(
+  sql: ISql,
+  stockIds: number[],
+  from: string,
+  to: string,
+): Promise<{ stockId: number; date: string; closedAt: Date }[]> {
+  return await sql<{ stockId: number; date: string; closedAt: Date }[]>`
+    select stock_id as "stockId", to_char(date, 'YYYY-MM-DD') as date, closed_at as "closedAt"
+    from price_bar
+    where stock_id = any(${stockIds}::bigint[]) and date between ${from}::date and ${to}::date
+    order by date, stock_id`;
+}

@@ -256,3 +256,26 @@ export async function latestPublishedAt(sql: ISql, source: string): Promise<Date
     select max(published_at) as latest from news where source = ${source}`;
   return row.latest;
 }
+
+/**
+ * A stock's news as a model may see it as of `asOf` (DESIGN §5), newest first: published at or
+ * before `asOf` and after `since`. Live (`fetchedBy`), also fetched by `asOf` — what the system
+ * had really seen — and items with an estimated time count (their estimate is the fetch time).
+ * In replays an estimated time is no evidence of when the news was known, so those are left out.
+ */
+export async function newsKnownAsOf(
+  sql: ISql,
+  stockId: number,
+  options: { asOf: Date; since: Date; limit: number; live: boolean },
+): Promise<StoredNews[]> {
+  const { asOf, since, live } = options;
+  const rows = await sql<NewsRow[]>`
+    select ${NEWS_COLUMNS(sql)}
+    from news_stock link join news n on n.id = link.news_id
+    where link.stock_id = ${stockId}
+      and n.published_at <= ${asOf} and n.published_at > ${since}
+      and ${live ? sql`n.fetched_at <= ${asOf}` : sql`not n.published_at_estimated`}
+    order by n.published_at desc, n.id desc
+    limit ${options.limit}`;
+  return rows.map(toNews);
+}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import postgres from "postgres";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { migrate } from "../../lib/db/migrate.ts";
-import { sha256Hex } from "../../lib/db/migration_files.ts";
+import { sha256Hex } from "../../lib/crypto/sha256.ts";
 import type { Database } from "../../lib/db/port.ts";
 import { openPostgres } from "../../lib/db/postgres.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
