@@ -1,6 +1,7 @@
 import type { Job, JobName } from "../lib/jobs/job.ts";
 import { createCrawlJob } from "./crawl.ts";
 import { createEmbedJob } from "./embed.ts";
+import { createPredictJob } from "./predict.ts";
 
 /**
  * A job whose work arrives with a later issue: it runs through the real mechanism (lock,
@@ -20,7 +21,7 @@ function awaitingImplementation(name: JobName, description: string, issue: numbe
 export const JOBS: Record<JobName, Job> = {
   crawl: createCrawlJob(),
   embed: createEmbedJob(),
-  predict: awaitingImplementation("predict", "Ask every active model for a forecast per stock", 5),
+  predict: createPredictJob(),
   evaluate: awaitingImplementation(
     "evaluate",
     "Label outcomes whose horizon passed; recompute metrics",

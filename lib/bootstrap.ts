@@ -5,6 +5,8 @@ import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
 import { createEmbedder } from "./embed/open.ts";
 import type { Logger } from "./log.ts";
+import { DEFAULT_MODELS } from "./models/defaults.ts";
+import { seedModels } from "./models/store.ts";
 import { seedDefaultUniverse } from "./stocks/universe.ts";
 import { openVectorStore } from "./vectors/open.ts";
 
@@ -24,6 +26,7 @@ export async function openAppContext(config: Config, log: Logger): Promise<Runni
     const { applied } = await migrate(db, log);
     for (const name of applied) log.info("migration applied", { migration: name });
     if (await seedDefaultUniverse(db.sql)) log.info("default stock universe created");
+    if (await seedModels(db.sql, [...DEFAULT_MODELS])) log.info("default models created");
     const cache = await openCache(config, log);
     opened.push(cache);
     const vectors = await openVectorStore(config, log);

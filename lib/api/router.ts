@@ -5,8 +5,11 @@ import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { requireAdminToken } from "../http/admin_token.ts";
 import { NotFound } from "../http/errors.ts";
+import { experimentsRouter } from "./experiments.ts";
 import { jobsRouter } from "./jobs.ts";
+import { modelsRouter } from "./models.ts";
 import { newsRouter } from "./news.ts";
+import { predictionsRouter } from "./predictions.ts";
 import { stocksRouter } from "./stocks.ts";
 
 export const API_VERSION = "1";
@@ -28,6 +31,18 @@ export const SECTIONS: readonly ApiSection[] = [
   { path: "/stocks", description: "Stocks and their daily prices", router: stocksRouter },
   { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
   { path: "/jobs", description: "Recent job runs (admin)", router: jobsRouter, admin: true },
+  {
+    path: "/models",
+    description: "Model registry and prompt versions (admin)",
+    router: modelsRouter,
+    admin: true,
+  },
+  {
+    path: "/ab-tests",
+    description: "A/B experiments between models, with results (admin)",
+    router: experimentsRouter,
+    admin: true,
+  },
 ];
 
 export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SECTIONS) {

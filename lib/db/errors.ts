@@ -21,3 +21,9 @@ export function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, " ").trim() || "unknown error";
 }
+
+/** Whether `error` is Postgres' unique violation (23505) of `constraint`. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const fields = error as { code?: unknown; constraint_name?: unknown } | null;
+  return fields?.code === "23505" && fields.constraint_name === constraint;
+}

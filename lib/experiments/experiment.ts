@@ -1,24 +1,17 @@
 // An A/B experiment (DESIGN §4 `ab_test`): variants are models with weights; a stock (or user)
 // is assigned to one variant by a stable hash (lib/predict/ab_assign.ts).
+import type { AbVariant } from "../predict/ab_assign.ts";
 
 export const EXPERIMENT_STATUSES = ["draft", "running", "stopped"] as const;
 export type ExperimentStatus = typeof EXPERIMENT_STATUSES[number];
 export const ASSIGN_BY = ["stock", "user"] as const;
 export type AssignBy = typeof ASSIGN_BY[number];
 
-export interface Variant {
-  name: string;
-  /** `model.id` of the variant's model. */
-  modelId: number;
-  /** Relative share; weights need not sum to 1. */
-  weight: number;
-}
-
 export interface Experiment {
   id: number;
   name: string;
   description: string | null;
-  variants: Variant[];
+  variants: AbVariant[];
   status: ExperimentStatus;
   assignBy: AssignBy;
   startsAt: Date | null;

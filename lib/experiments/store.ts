@@ -1,6 +1,7 @@
 // The only module that writes SQL for `ab_test`.
 import type { ISql } from "postgres";
-import type { AssignBy, Experiment, ExperimentStatus, Variant } from "./experiment.ts";
+import type { AbVariant as Variant } from "../predict/ab_assign.ts";
+import type { AssignBy, Experiment, ExperimentStatus } from "./experiment.ts";
 
 interface ExperimentRow {
   id: number;

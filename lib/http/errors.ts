@@ -36,6 +36,12 @@ export class NotFound extends HttpError {
   }
 }
 
+export class Conflict extends HttpError {
+  constructor(message: string) {
+    super(409, "conflict", message);
+  }
+}
+
 export class PayloadTooLarge extends HttpError {
   constructor(limitBytes: number) {
     super(413, "payload_too_large", `Request body exceeds ${limitBytes} bytes`);

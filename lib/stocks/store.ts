@@ -81,6 +81,14 @@ export async function getStock(sql: ISql, symbol: string): Promise<Stock | null>
   return row ? toStock(row) : null;
 }
 
+/** The stock with this id, or null. */
+export async function getStockById(sql: ISql, id: number): Promise<Stock | null> {
+  const [row] = await sql<StockRow[]>`
+    select id, symbol, exchange, name, aliases, asset_class, currency, active from stock
+    where id = ${id}`;
+  return row ? toStock(row) : null;
+}
+
 async function bySymbols(sql: ISql, symbols: string[]): Promise<Map<string, Stock>> {
   const rows = await sql<StockRow[]>`
     select id, symbol, exchange, name, aliases, asset_class, currency, active from stock
