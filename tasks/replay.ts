@@ -33,7 +33,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function day(name: string, value: string | undefined): string {
   if (!value) throw new UsageError(`--${name} is required`);
   const parsed = new Date(`${value}T00:00:00Z`);
-  if (!DATE.test(value) || parsed.toISOString().slice(0, 10) !== value) {
+  if (
+    !DATE.test(value) || Number.isNaN(parsed.getTime()) ||
+    parsed.toISOString().slice(0, 10) !== value
+  ) {
     throw new UsageError(`--${name}: expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
