@@ -6,8 +6,9 @@ import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_layout.tsx";
 import * as $4 from "./routes/index.tsx";
-import * as $5 from "./routes/stocks/[symbol].tsx";
-import * as $6 from "./routes/stocks/index.tsx";
+import * as $5 from "./routes/predictions/index.tsx";
+import * as $6 from "./routes/stocks/[symbol].tsx";
+import * as $7 from "./routes/stocks/index.tsx";
 import * as $$0 from "./islands/ThemeToggle.tsx";
 
 import type { Manifest } from "./lib/fresh/mod.ts";
@@ -19,8 +20,9 @@ const manifest = {
     "./routes/_app.tsx": $2,
     "./routes/_layout.tsx": $3,
     "./routes/index.tsx": $4,
-    "./routes/stocks/[symbol].tsx": $5,
-    "./routes/stocks/index.tsx": $6,
+    "./routes/predictions/index.tsx": $5,
+    "./routes/stocks/[symbol].tsx": $6,
+    "./routes/stocks/index.tsx": $7,
   },
   islands: {
     "./islands/ThemeToggle.tsx": $$0,

@@ -1,10 +1,10 @@
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { define } from "../lib/fresh/define.ts";
 
-// Predictions and models join the nav with the issues that build their pages.
 const NAV = [
   { href: "/", label: "Dashboard" },
   { href: "/stocks", label: "Stocks" },
+  { href: "/predictions", label: "Predictions" },
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -49,7 +49,7 @@ Deno.test("deno task replay, then deno task lookahead", async () => {
   assert.ok(summary.stockDays >= 16, JSON.stringify(summary)); // ≥ 8 trading days × 2 stocks
   assert.equal(summary.interrupted, false);
   assert.ok(summary.counts.predicted > 0);
-  assert.match(first.stderr, /\[#{20}\] 100%  \d+\/\d+ stock-days  [\d.]+\/s  ETA 0:00/);
+  assert.match(first.stderr, /\[#{20}\] 100% {2}\d+\/\d+ stock-days {2}[\d.]+\/s {2}ETA 0:00/);
   const again = JSON.parse((await ok("tasks/replay.ts", args)).stdout.trim());
   assert.equal(again.counts.predicted, undefined, "resumed: nothing left to do");
 

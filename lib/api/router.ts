@@ -32,6 +32,11 @@ export const SECTIONS: readonly ApiSection[] = [
   { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
   { path: "/jobs", description: "Recent job runs (admin)", router: jobsRouter, admin: true },
   {
+    path: "/predictions",
+    description: "Model predictions, filterable, paginated, CSV export",
+    router: predictionsRouter,
+  },
+  {
     path: "/models",
     description: "Model registry and prompt versions (admin)",
     router: modelsRouter,

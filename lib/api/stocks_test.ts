@@ -31,12 +31,19 @@ Deno.test("/api/stocks", async (t) => {
   };
   const symbols = (body: { stocks: { symbol: string }[] }) => body.stocks.map((s) => s.symbol);
 
-  await t.step("GET /api lists the stocks, news and jobs sections", async () => {
+  await t.step("GET /api lists the mounted sections", async () => {
     const { status, body } = await get("/api");
     assert.equal(status, 200);
     assert.deepEqual(
       body.sections.map((section: { path: string }) => section.path),
-      ["/api/stocks", "/api/news", "/api/jobs"],
+      [
+        "/api/stocks",
+        "/api/news",
+        "/api/jobs",
+        "/api/predictions",
+        "/api/models",
+        "/api/ab-tests",
+      ],
     );
   });
 

@@ -4,10 +4,9 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { redactUrl } from "../net/redact_url.ts";
 import { OfflineEmbedder } from "./offline.ts";
-import { OPENAI_API_BASE_URL, OpenAIEmbedder, type OpenAIEmbedderOptions } from "./openai.ts";
+import { OPENAI_API_BASE_URL, OPENROUTER_BASE_URL } from "../net/openai_api.ts";
+import { OpenAIEmbedder, type OpenAIEmbedderOptions } from "./openai.ts";
 import type { Embedder } from "./port.ts";
-
-export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
 
 /** Test seams and limits passed on to the API adapter. */
 export type EmbedderOverrides = Partial<

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { OfflineEmbedder } from "./offline.ts";
-import { createEmbedder, OPENROUTER_BASE_URL } from "./open.ts";
-import { OPENAI_API_BASE_URL, OpenAIEmbedder } from "./openai.ts";
+import { OPENAI_API_BASE_URL, OPENROUTER_BASE_URL } from "../net/openai_api.ts";
+import { createEmbedder } from "./open.ts";
+import { OpenAIEmbedder } from "./openai.ts";
 
 const OPENAI_KEY = "sk-test-openai-0123456789abcdef";
 const OPENROUTER_KEY = "sk-or-test-0123456789abcdef";

@@ -10,17 +10,25 @@
 //   news, headline and lede.
 // - Retries: 429 and 5xx (and network errors, timeouts) are retried up to `attempts` times in all,
 //   waiting what the server asks (`retry-after-ms`, then `retry-after`) or else exponential backoff
-//   with full jitter, each wait capped at `maxDelayMs`. The SDK's own retries are off so that the
-//   policy (and in tests, the clock) is ours. A 429 for an exhausted quota is not retried.
+//   with full jitter, each wait capped at `maxDelayMs` (lib/net/openai_api.ts, shared with the LLM
+//   predictor). A 429 for an exhausted quota is not retried.
 // - Responses are validated: one vector per input, each of `dimensions` finite numbers, given as
 //   floats or base64 float32 (requested: 4× smaller than JSON floats; either is accepted, since
 //   some compatible servers ignore `encoding_format`). Vectors are returned as the server gave them
 //   (OpenAI's are unit length).
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { Logger } from "../log.ts";
-import { abortableSleep, type FetchDeps, type RetryPolicy } from "../net/http_fetch.ts";
+import type { FetchDeps } from "../net/http_fetch.ts";
+import {
+  ApiCallError,
+  type ApiRetryPolicy,
+  callWithRetries,
+  createOpenAIClient,
+  describeValue,
+  isRecord,
+  OPENAI_API_BASE_URL,
+} from "../net/openai_api.ts";
 import { redactUrl } from "../net/redact_url.ts";
-import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from "../net/retry_timing.ts";
 import {
   type Embedder,
   embedderId,
@@ -30,7 +38,6 @@ import {
   utf8Length,
 } from "./port.ts";
 
-export const OPENAI_API_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 /** text-embedding-3-*: 8192 tokens per input; one less leaves room for a separator token. */
@@ -39,7 +46,7 @@ export const MAX_BATCH_INPUTS = 2048;
 export const MAX_BATCH_TOKENS = 300_000;
 
 /** Per request: attempts in all, per-attempt timeout, backoff base and cap on any wait. */
-export type EmbedRetryPolicy = Omit<RetryPolicy, "rateLimit">;
+export type EmbedRetryPolicy = ApiRetryPolicy;
 
 /** About two minutes of backing off (1 + 2 + … + 60 s) before a batch is given up. */
 export const DEFAULT_EMBED_RETRY: EmbedRetryPolicy = {
@@ -119,14 +126,6 @@ export function planBatches(
   return batches;
 }
 
-/** The wait a throttled or failing server asks for: `retry-after-ms`, else `retry-after`. */
-export function serverRetryDelayMs(headers: Headers | undefined, now: number): number | null {
-  if (!headers) return null;
-  const ms = headers.get("retry-after-ms")?.trim();
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
-  return parseRetryAfterMs(headers.get("retry-after"), now);
-}
-
 export class OpenAIEmbedder implements Embedder {
   readonly name: string;
   readonly dimension: number;
@@ -134,15 +133,14 @@ export class OpenAIEmbedder implements Embedder {
   readonly model: string;
   readonly baseURL: string;
   readonly #client: OpenAI;
+  readonly #apiKey: string;
   readonly #maxInputTokens: number;
   readonly #maxBatchInputs: number;
   readonly #maxBatchTokens: number;
   readonly #encodingFormat: "base64" | "float";
   readonly #retry: EmbedRetryPolicy;
   readonly #log?: Logger;
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly #random: () => number;
-  readonly #now: () => number;
+  readonly #deps?: FetchDeps;
 
   constructor(options: OpenAIEmbedderOptions) {
     this.model = options.model ?? DEFAULT_EMBEDDING_MODEL;
@@ -159,21 +157,12 @@ export class OpenAIEmbedder implements Embedder {
     this.#encodingFormat = options.encodingFormat ?? "base64";
     this.#retry = { ...DEFAULT_EMBED_RETRY, ...options.retry };
     this.#log = options.log;
-    this.#sleep = options.deps?.sleep ?? abortableSleep;
-    this.#random = options.deps?.random ?? Math.random;
-    this.#now = options.deps?.now ?? Date.now;
-    // Everything the SDK would otherwise read from the environment is given explicitly.
-    this.#client = new OpenAI({
+    this.#deps = options.deps;
+    this.#apiKey = options.apiKey;
+    this.#client = createOpenAIClient({
       apiKey: options.apiKey,
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
       baseURL: this.baseURL,
-      maxRetries: 0,
-      timeout: this.#retry.timeoutMs,
       fetch: options.deps?.fetch,
-      logLevel: "off",
     });
   }
 
@@ -198,82 +187,46 @@ export class OpenAIEmbedder implements Embedder {
   async #request(input: string[], offset: number, signal?: AbortSignal): Promise<EmbedResult> {
     const what = `POST ${redactUrl(this.baseURL)}/embeddings (${input.length} input` +
       `${input.length === 1 ? "" : "s"})`;
-    for (let attempt = 1;; attempt++) {
-      signal?.throwIfAborted();
-      let failure: Transient;
-      try {
-        const response = await this.#client.embeddings.create(
-          {
-            model: this.model,
-            input,
-            dimensions: this.dimension,
-            encoding_format: this.#encodingFormat,
-          },
-          { signal, timeout: this.#retry.timeoutMs, maxRetries: 0 },
-        );
-        return parseEmbeddingResponse(this.id, response, input.length, this.dimension, offset);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        failure = this.#transient(error, what, attempt);
-      }
-      if (attempt >= this.#retry.attempts) {
-        throw new EmbedRequestError(
-          this.id,
-          failure.status,
-          attempt,
-          `${what} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${failure.reason}`,
-          { cause: failure.cause },
-        );
-      }
-      const asked = serverRetryDelayMs(failure.headers, this.#now());
-      const { baseDelayMs, maxDelayMs } = this.#retry;
-      const wait = Math.min(
-        asked ?? backoffDelayMs(attempt, baseDelayMs, maxDelayMs, this.#random),
-        maxDelayMs,
+    let response: unknown;
+    try {
+      response = await callWithRetries(
+        (attemptSignal) =>
+          this.#client.embeddings.create(
+            {
+              model: this.model,
+              input,
+              dimensions: this.dimension,
+              encoding_format: this.#encodingFormat,
+            },
+            { signal: attemptSignal },
+          ),
+        this.#retry,
+        {
+          what,
+          signal,
+          deps: this.#deps,
+          secrets: [this.#apiKey],
+          onRetry: (notice) =>
+            this.#log?.warn("embedding request failed, retrying", {
+              embedder: this.id,
+              ...notice,
+            }),
+        },
       );
-      this.#log?.warn("embedding request failed, retrying", {
-        embedder: this.id,
-        attempt,
-        status: failure.status,
-        reason: failure.reason,
-        waitMs: wait,
-      });
-      await this.#sleep(wait, signal);
+    } catch (error) {
+      if (error instanceof ApiCallError) {
+        throw new EmbedRequestError(this.id, error.status, error.attempts, error.message, {
+          cause: error,
+        });
+      }
+      if (error instanceof SyntaxError) {
+        const message = `${what}: response is not JSON (${error.message})`;
+        throw new EmbedResponseError(this.id, message, { cause: error });
+      }
+      throw error;
     }
+    return parseEmbeddingResponse(this.id, response, input.length, this.dimension, offset);
   }
-
-  /** What a failed attempt came to if it is worth retrying; throws the final error otherwise. */
-  #transient(error: unknown, what: string, attempt: number): Transient {
-    if (error instanceof EmbedResponseError) throw error;
-    if (error instanceof SyntaxError) {
-      const message = `${what}: response is not JSON (${error.message})`;
-      throw new EmbedResponseError(this.id, message, { cause: error });
-    }
-    if (error instanceof OpenAI.APIConnectionTimeoutError) {
-      return { status: null, reason: `timed out after ${this.#retry.timeoutMs} ms`, cause: error };
-    }
-    if (error instanceof OpenAI.APIConnectionError) {
-      return { status: null, reason: `connection failed: ${error.message}`, cause: error };
-    }
-    if (!(error instanceof OpenAI.APIError) || typeof error.status !== "number") throw error;
-    // The SDK's message starts with the status: "429 Rate limit reached…".
-    const detail = oneLine(error.message.replace(/^\d{3}\s*/, "")).slice(0, 300);
-    const reason = `HTTP ${error.status}: ${detail}`;
-    if (!isRetryableStatus(error.status) || error.code === "insufficient_quota") {
-      throw new EmbedRequestError(this.id, error.status, attempt, `${what}: ${reason}`, {
-        cause: error,
-      });
-    }
-    return { status: error.status, reason, headers: error.headers, cause: error };
-  }
-}
-
-/** A failed attempt worth retrying: the status (null: no response) and the server's headers. */
-interface Transient {
-  status: number | null;
-  reason: string;
-  headers?: Headers;
-  cause: unknown;
 }
 
 /** Validates an embeddings response (floats or base64 float32) into vectors in input order. */
@@ -288,13 +241,13 @@ export function parseEmbeddingResponse(
     throw new EmbedResponseError(id, message);
   }
   if (!isRecord(body) || !Array.isArray(body.data)) {
-    fail(`response is not an embeddings list (got ${describe(body)})`);
+    fail(`response is not an embeddings list (got ${describeValue(body)})`);
   }
   const data: unknown[] = body.data;
   if (data.length !== count) fail(`expected ${count} embeddings, got ${data.length}`);
   const vectors: (Float32Array | undefined)[] = new Array(count);
   data.forEach((item, position) => {
-    if (!isRecord(item)) return fail(`embedding ${position} is ${describe(item)}`);
+    if (!isRecord(item)) return fail(`embedding ${position} is ${describeValue(item)}`);
     const index = item.index ?? position;
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
       return fail(
@@ -346,20 +299,5 @@ function toVector(value: unknown, where: string, fail: (message: string) => neve
     }
     return vector;
   }
-  return fail(`${where} is ${describe(value)}, not a vector`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `text ${JSON.stringify(oneLine(value).slice(0, 60))}`;
-  return typeof value;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return fail(`${where} is ${describeValue(value)}, not a vector`);
 }

@@ -7,8 +7,8 @@ import {
   OpenAIEmbedder,
   type OpenAIEmbedderOptions,
   planBatches,
-  serverRetryDelayMs,
 } from "./openai.ts";
+import { serverRetryDelayMs } from "../net/openai_api.ts";
 import { EmbedInputError } from "./port.ts";
 
 const API_KEY = "sk-test-0123456789abcdefghijklmnop";

@@ -1,7 +1,7 @@
 // Validates what an admin sends for a model (POST creates, PATCH merges over the current model):
 // every problem is listed, each naming its field, and nothing is saved unless all pass.
 import { BadRequest } from "../http/errors.ts";
-import { builtinParamProblems } from "../predict/builtin/mod.ts";
+import { BUILTIN_MODELS, builtinParamProblems } from "../predict/builtin/mod.ts";
 import { promptTemplateProblems } from "../predict/prompt.ts";
 import { type Model, PROVIDERS } from "./model.ts";
 import type { ModelFields } from "./store.ts";
@@ -121,10 +121,16 @@ export function parseModelFields(body: unknown, current?: Model): ModelFields {
   const template = merged.promptTemplate;
   if (provider === "builtin") {
     if (template !== null) problems.push("promptTemplate: built-in models take no prompt");
-    if (paramsOk && typeof modelId === "string") {
+    if (typeof modelId === "string" && !Object.hasOwn(BUILTIN_MODELS, modelId)) {
+      problems.push(
+        `modelId: no built-in model ${JSON.stringify(modelId)} (the built-ins are ${
+          Object.keys(BUILTIN_MODELS).join(", ")
+        })`,
+      );
+    } else if (paramsOk && typeof modelId === "string") {
       problems.push(
         ...builtinParamProblems(modelId, params as Record<string, unknown>)
-          .map((problem) => problem.startsWith("params") ? problem : `params: ${problem}`),
+          .map((problem) => `params: ${problem}`),
       );
     }
   } else if (PROVIDERS.includes(provider as never)) {

@@ -1,9 +1,11 @@
-// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators, the
-// latest matched news, and earlier news like one of them (?like=ID; the newest by default) with
-// what the market did after each.
+// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators, each
+// model's latest prediction, the latest matched news, and earlier news like one of them (?like=ID;
+// the newest by default) with what the market did after each.
 import { ChangeLabel } from "../../components/ChangeLabel.tsx";
+import { LatestPredictions } from "../../components/LatestPredictions.tsx";
 import { PriceChart } from "../../components/PriceChart.tsx";
 import { SimilarNewsList } from "../../components/SimilarNewsList.tsx";
+import { formatUtc } from "../../components/UtcTime.tsx";
 import type { AppContext } from "../../lib/context.ts";
 import { define } from "../../lib/fresh/define.ts";
 import { NotFound } from "../../lib/http/errors.ts";
@@ -11,6 +13,7 @@ import { QueryParams } from "../../lib/http/query.ts";
 import { rollingVolatility, rsi, sma } from "../../lib/market/indicators.ts";
 import { type PriceBar, priceBars } from "../../lib/market/store.ts";
 import { newsForStock, type StockNews } from "../../lib/news/store.ts";
+import { latestPredictionsForStock, type ListedPrediction } from "../../lib/predictions/query.ts";
 import type { Stock } from "../../lib/stocks/stock.ts";
 import { getStock } from "../../lib/stocks/store.ts";
 import { normalizeSymbol } from "../../lib/stocks/symbol.ts";
@@ -20,6 +23,8 @@ import { findSimilarNews, type SimilarNews } from "../../lib/similar/similar_new
 const CHART_BARS = 252;
 const AVERAGE_DAYS = 20;
 const SIMILAR_K = 5;
+/** Most models whose latest prediction is shown. */
+const PREDICTING_MODELS = 20;
 
 /** Earlier news like one of the stock's items; `results` is null when search is unavailable. */
 interface LikeThis {
@@ -33,6 +38,7 @@ interface StockData {
   averages: (number | null)[];
   rsi14: number | null;
   volatility20: number | null;
+  predictions: ListedPrediction[];
   news: StockNews[];
   likeThis: LikeThis | null;
 }
@@ -67,8 +73,9 @@ export const handler = define.handlers<StockData>({
     const sql = ctx.state.app.db.sql;
     const stock = symbol === null ? null : await getStock(sql, symbol);
     if (!stock) throw new NotFound(`No stock with symbol ${ctx.params.symbol}`);
-    const [history, news] = await Promise.all([
+    const [history, predictions, news] = await Promise.all([
       priceBars(sql, stock.id, { limit: CHART_BARS + AVERAGE_DAYS }),
+      latestPredictionsForStock(sql, stock.id, PREDICTING_MODELS),
       newsForStock(sql, stock.id, { limit: 20 }),
     ]);
     // An item with an estimated time has no vector: nothing could be said to be "earlier".
@@ -87,6 +94,7 @@ export const handler = define.handlers<StockData>({
       averages: averages.slice(start),
       rsi14: rsi(closes, 14).at(-1) ?? null,
       volatility20: rollingVolatility(closes, 20, { annualize: true }).at(-1) ?? null,
+      predictions,
       news,
       likeThis: item && !item.publishedAtEstimated ? await likeThis(ctx.state.app, item) : null,
     });
@@ -106,12 +114,8 @@ function matchedOn(kind: string | null): string {
   return kind === null ? MATCHED_ON.tagged : MATCHED_ON[kind] ?? kind;
 }
 
-function formatTime(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 export default define.page<StockData>(({ data }) => {
-  const { stock, bars, averages, rsi14, volatility20, news, likeThis } = data;
+  const { stock, bars, averages, rsi14, volatility20, predictions, news, likeThis } = data;
   const last = bars.at(-1);
   const previous = bars.at(-2);
   return (
@@ -162,6 +166,25 @@ export default define.page<StockData>(({ data }) => {
         }))}
         averageLabel={`${AVERAGE_DAYS}-day average`}
       />
+      <section aria-labelledby="predictions-title">
+        <h2 id="predictions-title">Latest predictions</h2>
+        {predictions.length === 0
+          ? (
+            <p>
+              No model has predicted {stock.symbol} yet: run <code>deno task job predict</code>.
+            </p>
+          )
+          : (
+            <>
+              <LatestPredictions predictions={predictions} />
+              <p>
+                <a href={`/predictions?symbol=${encodeURIComponent(stock.symbol)}`}>
+                  All predictions for {stock.symbol}
+                </a>
+              </p>
+            </>
+          )}
+      </section>
       <section aria-labelledby="news-title">
         <h2 id="news-title">Latest news</h2>
         {news.length === 0 ? <p>No news matched to {stock.symbol} yet.</p> : (
@@ -170,7 +193,7 @@ export default define.page<StockData>(({ data }) => {
               <li key={item.id}>
                 <a href={item.url} rel="noopener noreferrer">{item.title}</a>
                 <span class="news-meta">
-                  {item.source} · {formatTime(item.publishedAt)}
+                  {item.source} · {formatUtc(item.publishedAt)}
                   {item.publishedAtEstimated ? " (time estimated)" : ""} · matched on{" "}
                   {matchedOn(item.matchedOn)}
                   {item.publishedAtEstimated || item.id === likeThis?.item.id ? null : (
@@ -190,7 +213,7 @@ export default define.page<StockData>(({ data }) => {
           <h2 id="like-this">News like this</h2>
           <p>
             Earlier news most like “{likeThis.item.title}” (
-            {formatTime(likeThis.item.publishedAt)}), and how each stock moved afterwards.
+            {formatUtc(likeThis.item.publishedAt)}), and how each stock moved afterwards.
           </p>
           {likeThis.results === null
             ? <p role="status">News search is unavailable right now.</p>

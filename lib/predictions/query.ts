@@ -1,0 +1,235 @@
+// Reading predictions (lib/predictions/store.ts writes them): filtered, keyset-paginated lists with
+// everything a page or an export shows, and each model's latest call on one stock.
+import type { ISql } from "postgres";
+import type { Direction, PredictionMode } from "../predict/types.ts";
+
+export const CONTAMINATED_FILTERS = ["include", "exclude", "only"] as const;
+/** Whether predictions made before the model's knowledge cutoff are listed (DESIGN §5). */
+export type ContaminatedFilter = typeof CONTAMINATED_FILTERS[number];
+
+/** Every filter narrows the list; an unknown symbol or model name matches nothing. */
+export interface PredictionFilters {
+  /** Upper-case ticker as stored. */
+  symbol?: string;
+  /** Model name (model.name). */
+  model?: string;
+  direction?: Direction;
+  /** confidence >= minConfidence. */
+  minConfidence?: number;
+  /** First UTC day of as_of, inclusive ("YYYY-MM-DD"). */
+  from?: string;
+  /** Last UTC day of as_of, inclusive ("YYYY-MM-DD"). */
+  to?: string;
+  mode?: PredictionMode;
+  /** Default "include". */
+  contaminated?: ContaminatedFilter;
+}
+
+/** Keyset position: list the predictions strictly after this one in newest-first order. */
+export interface PredictionCursor {
+  asOf: Date;
+  id: number;
+}
+
+export interface CitedNews {
+  id: number;
+  title: string;
+  url: string;
+}
+
+export interface PredictionOutcome {
+  /** From the first close after as_of to the close `horizon` trading days later (0.012 = +1.2%). */
+  realizedReturn: number;
+  result: "win" | "loss" | "flat";
+}
+
+/** A prediction as lists, pages and exports show it. */
+export interface ListedPrediction {
+  id: number;
+  model: { name: string; provider: string };
+  symbol: string;
+  asOf: Date;
+  /** Trading days. */
+  horizon: number;
+  direction: Direction;
+  /** 0 to 1. */
+  confidence: number;
+  reasoning: string | null;
+  /** In the order the model cited them; ids whose news no longer exists are left out. */
+  citedNews: CitedNews[];
+  /** A/B test name; null when not made for one (or the test was deleted). */
+  abTest: string | null;
+  variant: string | null;
+  mode: PredictionMode;
+  contaminated: boolean;
+  /** US dollars; null when unknown (built-in models cost nothing and record 0). */
+  cost: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Null until the evaluate job has labelled it. */
+  outcome: PredictionOutcome | null;
+  createdAt: Date;
+}
+
+interface PredictionRow {
+  id: number;
+  model_name: string;
+  model_provider: string;
+  symbol: string;
+  as_of: Date;
+  horizon: number;
+  direction: Direction;
+  confidence: number;
+  reasoning: string | null;
+  cited_news: CitedNews[];
+  ab_test: string | null;
+  variant: string | null;
+  mode: PredictionMode;
+  contaminated: boolean;
+  cost: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  realized_return: number | null;
+  result: PredictionOutcome["result"] | null;
+  created_at: Date;
+}
+
+/** The columns of a PredictionRow, from `PREDICTION_SOURCE`. */
+const PREDICTION_COLUMNS = (sql: ISql) =>
+  sql`p.id, m.name as model_name, m.provider as model_provider, s.symbol, p.as_of, p.horizon,
+    p.direction, p.confidence, p.reasoning,
+    coalesce((
+      select json_agg(json_build_object('id', n.id, 'title', n.title, 'url', n.url)
+        order by cited.position)
+      from unnest(p.cited_news_ids) with ordinality as cited (news_id, position)
+      join news n on n.id = cited.news_id
+    ), '[]'::json) as cited_news,
+    t.name as ab_test, p.variant, p.mode, p.contaminated, p.cost, p.input_tokens,
+    p.output_tokens, o.realized_return, o.result, p.created_at`;
+
+const PREDICTION_SOURCE = (sql: ISql) =>
+  sql`prediction p
+    join model m on m.id = p.model_id
+    join stock s on s.id = p.stock_id
+    left join ab_test t on t.id = p.ab_test_id
+    left join prediction_outcome o on o.prediction_id = p.id`;
+
+function toPrediction(row: PredictionRow): ListedPrediction {
+  return {
+    id: row.id,
+    model: { name: row.model_name, provider: row.model_provider },
+    symbol: row.symbol,
+    asOf: row.as_of,
+    horizon: row.horizon,
+    direction: row.direction,
+    confidence: row.confidence,
+    reasoning: row.reasoning,
+    citedNews: row.cited_news,
+    abTest: row.ab_test,
+    variant: row.variant,
+    mode: row.mode,
+    contaminated: row.contaminated,
+    cost: row.cost,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    outcome: row.realized_return === null || row.result === null
+      ? null
+      : { realizedReturn: row.realized_return, result: row.result },
+    createdAt: row.created_at,
+  };
+}
+
+/** `filters` and the keyset position as one SQL condition on PREDICTION_SOURCE. */
+function matching(sql: ISql, filters: PredictionFilters, before: PredictionCursor | undefined) {
+  const { symbol, model, direction, minConfidence, from, to, mode } = filters;
+  const contaminated = filters.contaminated ?? "include";
+  const conditions = [
+    symbol === undefined ? sql`true` : sql`s.symbol = ${symbol}`,
+    model === undefined ? sql`true` : sql`m.name = ${model}`,
+    direction === undefined ? sql`true` : sql`p.direction = ${direction}`,
+    minConfidence === undefined ? sql`true` : sql`p.confidence >= ${minConfidence}`,
+    // Whole UTC days, spelled out so the session's time zone cannot shift them; `< next midnight`
+    // keeps the last microsecond of `to` (an upper bound of 23:59:59.999 would not).
+    from === undefined ? sql`true` : sql`p.as_of >= (${from}::date)::timestamp at time zone 'UTC'`,
+    to === undefined ? sql`true` : sql`p.as_of < (${to}::date + 1)::timestamp at time zone 'UTC'`,
+    mode === undefined ? sql`true` : sql`p.mode = ${mode}`,
+    contaminated === "include"
+      ? sql`true`
+      : contaminated === "only"
+      ? sql`p.contaminated`
+      : sql`not p.contaminated`,
+    before === undefined
+      ? sql`true`
+      : sql`(p.as_of, p.id) < (${before.asOf}::timestamptz, ${before.id}::bigint)`,
+  ];
+  return conditions.reduce((all, condition) => sql`${all} and ${condition}`);
+}
+
+export interface ListPredictionsOptions {
+  limit: number;
+  /** The last prediction of the previous page. */
+  before?: PredictionCursor;
+}
+
+/**
+ * Predictions newest first (as_of, then id), paginated by keyset: pass the last prediction of a
+ * page as `before` to get the next one; predictions added meanwhile never shift or repeat a page.
+ */
+export async function listPredictions(
+  sql: ISql,
+  filters: PredictionFilters,
+  options: ListPredictionsOptions,
+): Promise<ListedPrediction[]> {
+  const rows = await sql<PredictionRow[]>`
+    select ${PREDICTION_COLUMNS(sql)}
+    from ${PREDICTION_SOURCE(sql)}
+    where ${matching(sql, filters, options.before)}
+    order by p.as_of desc, p.id desc
+    limit ${options.limit}`;
+  return rows.map(toPrediction);
+}
+
+/**
+ * How many predictions match (after `before`, when given), counting no further than `upTo`: enough
+ * to tell whether an export would be cut short, without counting a whole table.
+ */
+export async function countPredictions(
+  sql: ISql,
+  filters: PredictionFilters,
+  options: { before?: PredictionCursor; upTo: number },
+): Promise<number> {
+  const [{ count }] = await sql<{ count: number }[]>`
+    select count(*) as count from (
+      select 1 from ${PREDICTION_SOURCE(sql)}
+      where ${matching(sql, filters, options.before)}
+      limit ${options.upTo}
+    ) matched`;
+  return count;
+}
+
+/**
+ * The latest prediction of each model for a stock (newest as_of, then newest id, whatever the
+ * horizon or mode), newest first, then by model name.
+ */
+export async function latestPredictionsForStock(
+  sql: ISql,
+  stockId: number,
+  limit: number,
+): Promise<ListedPrediction[]> {
+  const rows = await sql<PredictionRow[]>`
+    select * from (
+      select distinct on (p.model_id) ${PREDICTION_COLUMNS(sql)}
+      from ${PREDICTION_SOURCE(sql)}
+      where p.stock_id = ${stockId}
+      order by p.model_id, p.as_of desc, p.id desc
+    ) latest
+    order by latest.as_of desc, latest.model_name
+    limit ${limit}`;
+  return rows.map(toPrediction);
+}
+
+/** Every registered model's name, for a filter's choices (retired models made predictions too). */
+export async function predictionModelNames(sql: ISql): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`select name from model order by name`;
+  return rows.map((row) => row.name);
+}
