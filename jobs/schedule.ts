@@ -24,7 +24,7 @@ export function registerSchedules(app: AppContext, signal: AbortSignal): Schedul
       await track(runJob(JOBS[name], app, signal));
     });
   }
-  // A first start should not wait up to half an hour for data: crawl (and embed) now if it never ran.
+  // A first start should not wait for the schedules: crawl, embed and predict now if never crawled.
   track(crawlIfNeverRun(app, signal));
   return { idle: async () => void await Promise.allSettled([...running]) };
 }
@@ -32,9 +32,10 @@ export function registerSchedules(app: AppContext, signal: AbortSignal): Schedul
 async function crawlIfNeverRun(app: AppContext, signal: AbortSignal): Promise<void> {
   try {
     if ((await recentRuns(app.db.sql, "crawl", 1)).length === 0) {
-      app.log.info("no crawl has run yet: crawling and embedding now");
-      await runJob(JOBS.crawl, app, signal);
-      if (!signal.aborted) await runJob(JOBS.embed, app, signal);
+      app.log.info("no crawl has run yet: crawling, embedding and predicting now");
+      for (const job of [JOBS.crawl, JOBS.embed, JOBS.predict]) {
+        if (!signal.aborted) await runJob(job, app, signal);
+      }
     }
   } catch (error) {
     app.log.error("first crawl failed", { error });

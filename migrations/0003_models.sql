@@ -31,6 +31,8 @@ alter table prediction
   -- Provider model id, parameters, prompt version and hash, embedder, retrieval parameters.
   add column run_record jsonb not null default '{}' check (jsonb_typeof(run_record) = 'object');
 create index prediction_model_created_idx on prediction (model_id, created_at);
+-- The predictions list and its CSV export page newest first by (as_of, id).
+create index prediction_as_of_id_idx on prediction (as_of desc, id desc);
 
 -- A model call that produced no prediction (invalid answer after the retry, refusal, API error):
 -- recorded with its cost, never turned into a made-up prediction.
