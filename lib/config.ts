@@ -68,6 +68,14 @@ export interface Config {
     /** Stocks predicted at once. */
     concurrency: number;
   };
+  evaluate: {
+    /** |return| below this counts as flat (DESIGN §6). */
+    flatBand: number;
+    /** Trading cost per unit of position change, in basis points, for net returns. */
+    costBps: number;
+  };
+  /** Trading days of history the first start replays the built-in models over (0: none). */
+  seedReplayDays: number;
   /** Bearer token for the admin API until user accounts arrive; unset → admin API refused. */
   adminToken?: string;
 }
@@ -184,6 +192,17 @@ function date(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/** A decimal number within [min, max]. */
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+    fail(name, `a number from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
 /** Comma-separated distinct integers within [min, max], in ascending order. */
 function integerList(env: Env, name: string, fallback: number[], min: number, max: number) {
   const raw = text(env, name);
@@ -242,6 +261,11 @@ export function loadConfig(env: Env): Config {
       similarK: integer(env, "PREDICT_SIMILAR_K", 5, 0, 20),
       concurrency: integer(env, "PREDICT_CONCURRENCY", 4, 1, 64),
     },
+    evaluate: {
+      flatBand: decimal(env, "EVALUATE_FLAT_BAND", 0.001, 0, 0.1),
+      costBps: decimal(env, "EVALUATE_COST_BPS", 5, 0, 1_000),
+    },
+    seedReplayDays: integer(env, "SEED_REPLAY_DAYS", 120, 0, 2_000),
     adminToken: secret(env, "ADMIN_TOKEN", /^\S{32,}$/, "a random token of 32+ characters"),
   };
 }
