@@ -4,7 +4,6 @@
 // inputs to JSON. Predictions/s = predictions ÷ the replay's time (printed).
 // The database is DATABASE_URL's server when set (a fresh database), else embedded PGlite.
 //   deno bench -A bench/predict_bench.ts
-import { tallyInto } from "../jobs/predict.ts";
 import { importPrices } from "../lib/imports/prices_import.ts";
 import type { JobCounts } from "../lib/jobs/job.ts";
 import { createLogger } from "../lib/log.ts";
@@ -12,7 +11,7 @@ import { closesBetween } from "../lib/market/store.ts";
 import { DEFAULT_MODELS } from "../lib/models/defaults.ts";
 import { listModels, seedModels } from "../lib/models/store.ts";
 import { assembleInputs } from "../lib/predict/inputs.ts";
-import { SpendingGuard } from "../lib/predict/predict.ts";
+import { SpendingGuard, tallyInto } from "../lib/predict/predict.ts";
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt } from "../lib/predict/prompt.ts";
 import { replayPredictions } from "../lib/predict/replay.ts";
 import type { ModelInputs } from "../lib/predict/types.ts";

@@ -9,16 +9,9 @@ import { latestCloseBy } from "../lib/market/store.ts";
 import { listModels } from "../lib/models/store.ts";
 import { configuredLlm } from "../lib/predict/llm_runner.ts";
 import { planAssignments } from "../lib/predict/plan.ts";
-import { type LlmRunner, predictStock, SpendingGuard, type Tally } from "../lib/predict/predict.ts";
+import { type LlmRunner, predictStock, SpendingGuard, tallyInto } from "../lib/predict/predict.ts";
 import { listStocks } from "../lib/stocks/store.ts";
 import { eachLimited } from "../lib/util/each_limited.ts";
-
-/** A tally writing into `counts`. */
-export function tallyInto(counts: JobCounts): Tally {
-  return (key, by = 1) => {
-    if (by !== 0) counts[key] = (counts[key] ?? 0) + by;
-  };
-}
 
 export function createPredictJob(
   llmFor: (app: AppContext) => LlmRunner = configuredLlm,

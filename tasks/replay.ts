@@ -2,14 +2,13 @@
 // history through the live code path (lib/predict/replay.ts), with a progress bar and an ETA on
 // stderr, a JSON summary on stdout, and a clean stop on Ctrl-C (run it again to resume).
 import { parseArgs } from "node:util";
-import { tallyInto } from "../jobs/predict.ts";
 import { openAppContext } from "../lib/bootstrap.ts";
 import { loadConfig, readEnvironment } from "../lib/config.ts";
 import type { JobCounts } from "../lib/jobs/job.ts";
 import { createLogger } from "../lib/log.ts";
 import { listModels } from "../lib/models/store.ts";
 import { configuredLlm } from "../lib/predict/llm_runner.ts";
-import { SpendingGuard } from "../lib/predict/predict.ts";
+import { SpendingGuard, tallyInto } from "../lib/predict/predict.ts";
 import { replayPredictions, replayProgressLine } from "../lib/predict/replay.ts";
 import { listStocks } from "../lib/stocks/store.ts";
 import { normalizeSymbol } from "../lib/stocks/symbol.ts";

@@ -3,9 +3,10 @@
 // stock trades them, so holidays and crypto's seven-day week count right. Returns use adjusted
 // closes when both bars have one (a split is then no move), raw closes otherwise.
 //
-// Result, with `band` the flat band:
-// - |return| < band: a "flat" call wins; an up or down call is "flat" (neither win nor loss);
-// - otherwise: up and a rise, or down and a fall, win; anything else (a flat call included) loses.
+// Result, with `band` the flat band: "flat" — neither win nor loss — when the call was flat (no
+// position: its strategy return is 0 whatever happens) or |return| < band; otherwise up and a
+// rise, or down and a fall, win, and the opposite loses. The win rate thus measures directional
+// calls only, and a model is not punished for saying "no view".
 //
 // A prediction whose exit bar has not closed yet stays pending: nothing is guessed. Each batch is
 // one insert … select, so a kill leaves whole batches, and `on conflict do nothing` makes a rerun
@@ -61,8 +62,7 @@ export async function labelOutcomes(sql: Sql, options: LabelOptions): Promise<nu
           exit_close, realized_return, result, flat_threshold)
         select id, entry_date, exit_date, entry_close, exit_close, realized_return,
           case
-            when abs(realized_return) < ${options.band}
-              then case when direction = 'flat' then 'win' else 'flat' end
+            when direction = 'flat' or abs(realized_return) < ${options.band} then 'flat'
             when (direction = 'up' and realized_return > 0)
               or (direction = 'down' and realized_return < 0) then 'win'
             else 'loss'

@@ -89,13 +89,17 @@ Deno.test("labelOutcomes", async (t) => {
     assert.equal(two?.result, "loss", "down, but it rose");
   });
 
-  await t.step("the flat band: up/down calls are flat, a flat call wins or loses", async () => {
+  await t.step("the flat band, and flat calls: neither win nor loss", async () => {
     const flat = await outcomeOf(sql, flatMarket);
     assert.equal(flat?.entry_date, "2024-07-05");
     assert.ok(Math.abs(flat!.realized_return) < BAND);
     assert.equal(flat?.result, "flat");
-    assert.equal((await outcomeOf(sql, flatCall))?.result, "loss", "it moved 7.8%");
-    assert.equal((await outcomeOf(sql, flatCallRight))?.result, "win", "102 → 102.05");
+    assert.equal(
+      (await outcomeOf(sql, flatCall))?.result,
+      "flat",
+      "no position, though it moved 7.8%",
+    );
+    assert.equal((await outcomeOf(sql, flatCallRight))?.result, "flat", "102 → 102.05");
   });
 
   await t.step("crypto counts weekend days; a split is no move on adjusted closes", async () => {

@@ -4,6 +4,7 @@
 // rerun add nothing); a model failing never stops the others; failures are recorded, never
 // turned into predictions.
 import type { AppContext } from "../context.ts";
+import type { JobCounts } from "../jobs/job.ts";
 import type { Logger } from "../log.ts";
 import { isContaminated, isLlm, type LlmProvider, type Model } from "../models/model.ts";
 import {
@@ -46,6 +47,13 @@ export type LlmRunner = (
 
 /** Run-wide counts (JobCounts) incremented by name: predicted, existing, failed, skipped.… */
 export type Tally = (key: string, by?: number) => void;
+
+/** A tally writing into `counts`. */
+export function tallyInto(counts: JobCounts): Tally {
+  return (key, by = 1) => {
+    if (by !== 0) counts[key] = (counts[key] ?? 0) + by;
+  };
+}
 
 /** Today's spend per model, loaded once per run and kept current as calls are paid for. */
 export class SpendingGuard {

@@ -1,7 +1,6 @@
 // Replays through the live code path: day by day, resumable after an interruption, LLM
 // predictions before the model's knowledge cutoff flagged contaminated.
 import assert from "node:assert/strict";
-import { tallyInto } from "../../jobs/predict.ts";
 import { openTestContext } from "../../tests/support/context.ts";
 import { openTestDatabase } from "../../tests/support/database.ts";
 import { testBar } from "../../tests/support/fixtures.ts";
@@ -15,7 +14,7 @@ import { getModelByName, seedModels } from "../models/store.ts";
 import { upsertStocks } from "../stocks/store.ts";
 import { createLlmClients } from "./llm_client.ts";
 import { llmRunner } from "./llm_runner.ts";
-import { SpendingGuard } from "./predict.ts";
+import { SpendingGuard, tallyInto } from "./predict.ts";
 import { formatDuration, replayPredictions, replayProgressLine } from "./replay.ts";
 
 const quiet = createLogger("error", () => {});
