@@ -5,10 +5,13 @@ import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_layout.tsx";
-import * as $4 from "./routes/index.tsx";
-import * as $5 from "./routes/predictions/index.tsx";
-import * as $6 from "./routes/stocks/[symbol].tsx";
-import * as $7 from "./routes/stocks/index.tsx";
+import * as $4 from "./routes/experiments/[id].tsx";
+import * as $5 from "./routes/index.tsx";
+import * as $6 from "./routes/models/[id].tsx";
+import * as $7 from "./routes/models/index.tsx";
+import * as $8 from "./routes/predictions/index.tsx";
+import * as $9 from "./routes/stocks/[symbol].tsx";
+import * as $10 from "./routes/stocks/index.tsx";
 import * as $$0 from "./islands/ThemeToggle.tsx";
 
 import type { Manifest } from "./lib/fresh/mod.ts";
@@ -19,10 +22,13 @@ const manifest = {
     "./routes/_500.tsx": $1,
     "./routes/_app.tsx": $2,
     "./routes/_layout.tsx": $3,
-    "./routes/index.tsx": $4,
-    "./routes/predictions/index.tsx": $5,
-    "./routes/stocks/[symbol].tsx": $6,
-    "./routes/stocks/index.tsx": $7,
+    "./routes/experiments/[id].tsx": $4,
+    "./routes/index.tsx": $5,
+    "./routes/models/[id].tsx": $6,
+    "./routes/models/index.tsx": $7,
+    "./routes/predictions/index.tsx": $8,
+    "./routes/stocks/[symbol].tsx": $9,
+    "./routes/stocks/index.tsx": $10,
   },
   islands: {
     "./islands/ThemeToggle.tsx": $$0,

@@ -1,32 +1,6 @@
 import { DIRECTIONS } from "../lib/predict/types.ts";
 import type { PredictionFilters } from "../lib/predictions/query.ts";
-
-interface Choice {
-  value: string;
-  label: string;
-}
-
-function Select(
-  { name, label, value, choices }: {
-    name: string;
-    label: string;
-    value: string;
-    choices: Choice[];
-  },
-) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        {choices.map((choice) => (
-          <option key={choice.value} value={choice.value} selected={choice.value === value}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+import { type Choice, Select } from "./Select.tsx";
 
 const plain = (values: readonly string[]): Choice[] =>
   values.map((value) => ({ value, label: value }));

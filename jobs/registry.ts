@@ -1,6 +1,7 @@
 import type { Job, JobName } from "../lib/jobs/job.ts";
 import { createCrawlJob } from "./crawl.ts";
 import { createEmbedJob } from "./embed.ts";
+import { createEvaluateJob } from "./evaluate.ts";
 import { createPredictJob } from "./predict.ts";
 
 /**
@@ -22,10 +23,6 @@ export const JOBS: Record<JobName, Job> = {
   crawl: createCrawlJob(),
   embed: createEmbedJob(),
   predict: createPredictJob(),
-  evaluate: awaitingImplementation(
-    "evaluate",
-    "Label outcomes whose horizon passed; recompute metrics",
-    6,
-  ),
+  evaluate: createEvaluateJob(),
   alerts: awaitingImplementation("alerts", "Dispatch the alert outbox to Telegram", 8),
 };

@@ -5,6 +5,7 @@ const NAV = [
   { href: "/", label: "Dashboard" },
   { href: "/stocks", label: "Stocks" },
   { href: "/predictions", label: "Predictions" },
+  { href: "/models", label: "Models" },
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -5,6 +5,7 @@ import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { requireAdminToken } from "../http/admin_token.ts";
 import { NotFound } from "../http/errors.ts";
+import { evaluationsRouter } from "./evaluations.ts";
 import { experimentsRouter } from "./experiments.ts";
 import { jobsRouter } from "./jobs.ts";
 import { modelsRouter } from "./models.ts";
@@ -35,6 +36,11 @@ export const SECTIONS: readonly ApiSection[] = [
     path: "/predictions",
     description: "Model predictions, filterable, paginated, CSV export",
     router: predictionsRouter,
+  },
+  {
+    path: "/evaluations",
+    description: "Model leaderboard, metrics and curves, paired comparisons, A/B results",
+    router: evaluationsRouter,
   },
   {
     path: "/models",

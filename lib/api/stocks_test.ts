@@ -41,6 +41,7 @@ Deno.test("/api/stocks", async (t) => {
         "/api/news",
         "/api/jobs",
         "/api/predictions",
+        "/api/evaluations",
         "/api/models",
         "/api/ab-tests",
       ],

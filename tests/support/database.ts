@@ -19,13 +19,15 @@ export interface TestDatabase extends Database, AsyncDisposable {
 export interface TestDatabaseOptions {
   /** Apply migrations/ before handing the database out (default true). */
   migrate?: boolean;
+  /** Embedded PGlite even when DATABASE_URL is set (benchmarks compare both). */
+  embedded?: boolean;
 }
 
 const quiet: Logger = createLogger("error", () => {});
 
 /** Opens a fresh, empty (by default migrated) database that `dispose()` removes again. */
 export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  const url = Deno.env.get("DATABASE_URL")?.trim();
+  const url = options.embedded ? undefined : Deno.env.get("DATABASE_URL")?.trim();
   const { db, location, remove } = url ? await createOnServer(url) : await createEmbedded();
   try {
     if (options.migrate ?? true) await migrate(db, quiet);
