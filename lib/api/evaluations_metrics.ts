@@ -263,11 +263,17 @@ export function rankBy<T>(
 
 /** Significance level of both paired tests. */
 export const SIGNIFICANCE = 0.05;
+/**
+ * Fewest shared predictions for a bootstrap verdict: resampling a handful of pairs is no
+ * evidence (two equal differences give a zero-width interval that "excludes" 0).
+ */
+export const MIN_BOOTSTRAP_PAIRS = 30;
 
 /**
  * Which of A and B a paired comparison favours by `test` at the 5% level, or null for neither:
  * McNemar's p below 0.05 for whoever was right more often alone; the bootstrap 95% interval of
- * A − B's mean strategy return lying wholly above 0 (A) or below it (B).
+ * A − B's mean strategy return lying wholly above 0 (A) or below it (B), over at least
+ * `MIN_BOOTSTRAP_PAIRS` shared predictions.
  */
 export function favoured(comparison: PairedComparison, test: PairedTest): "a" | "b" | null {
   if (test === "mcnemar") {
@@ -276,6 +282,7 @@ export function favoured(comparison: PairedComparison, test: PairedTest): "a" | 
     return aOnly > bOnly ? "a" : "b";
   }
   const { differenceLow: low, differenceHigh: high } = comparison;
+  if (comparison.shared < MIN_BOOTSTRAP_PAIRS) return null;
   if (low !== null && low > 0) return "a";
   if (high !== null && high < 0) return "b";
   return null;

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { testSummary } from "../../tests/support/evaluations.ts";
 import type { PairedComparison } from "../evaluate/types.ts";
-import { favoured, METRICS, metricsView, RANK_METRICS, rankBy } from "./evaluations_metrics.ts";
+import {
+  favoured,
+  METRICS,
+  metricsView,
+  MIN_BOOTSTRAP_PAIRS,
+  RANK_METRICS,
+  rankBy,
+} from "./evaluations_metrics.ts";
 
 Deno.test("metricsView: no predictions is n 0 and nulls, not a cumulative return of 0", () => {
   for (const empty of [null, testSummary()]) {
@@ -69,9 +76,9 @@ Deno.test("every metric has a label, a definition and a test", () => {
   );
 });
 
-Deno.test("favoured: McNemar below 5% for whoever was right alone more; the interval off 0", () => {
+Deno.test("favoured: McNemar below 5% for whoever was right alone more; the interval off 0 over 30 shared", () => {
   const comparison = (fields: Partial<PairedComparison>): PairedComparison => ({
-    shared: 20,
+    shared: 30,
     aOnly: 0,
     bOnly: 0,
     mcnemarP: null,
@@ -84,11 +91,27 @@ Deno.test("favoured: McNemar below 5% for whoever was right alone more; the inte
   assert.equal(favoured(comparison({ aOnly: 1, bOnly: 9, mcnemarP: 0.021 }), "mcnemar"), "b");
   assert.equal(favoured(comparison({ aOnly: 6, bOnly: 2, mcnemarP: 0.05 }), "mcnemar"), null);
   assert.equal(favoured(comparison({}), "mcnemar"), null);
-  const interval = (low: number, high: number) =>
-    comparison({ meanDifference: (low + high) / 2, differenceLow: low, differenceHigh: high });
+  // McNemar's exact p already weighs how few the pairs are: no floor on shared predictions.
+  assert.equal(
+    favoured(comparison({ shared: 10, aOnly: 9, bOnly: 1, mcnemarP: 0.021 }), "mcnemar"),
+    "a",
+  );
+  const interval = (low: number, high: number, shared = MIN_BOOTSTRAP_PAIRS) =>
+    comparison({
+      shared,
+      meanDifference: (low + high) / 2,
+      differenceLow: low,
+      differenceHigh: high,
+    });
+  assert.equal(MIN_BOOTSTRAP_PAIRS, 30);
   assert.equal(favoured(interval(0.001, 0.02), "bootstrap"), "a");
   assert.equal(favoured(interval(-0.02, -0.001), "bootstrap"), "b");
   assert.equal(favoured(interval(-0.01, 0.02), "bootstrap"), null);
   assert.equal(favoured(interval(0, 0.02), "bootstrap"), null, "touching 0 is not excluding it");
   assert.equal(favoured(comparison({}), "bootstrap"), null);
+  // Under 30 shared predictions an interval off 0 is no verdict: two equal differences resample
+  // to a zero-width interval.
+  assert.equal(favoured(interval(0.001, 0.02, 29), "bootstrap"), null, "one pair short");
+  assert.equal(favoured(interval(-0.02, -0.001, 29), "bootstrap"), null);
+  assert.equal(favoured(interval(0.04, 0.04, 2), "bootstrap"), null, "two equal differences");
 });

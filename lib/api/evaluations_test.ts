@@ -118,12 +118,16 @@ Deno.test("/api/evaluations", async (t) => {
     assert.equal(lead.runnerUp.name, "beta");
     assert.equal(lead.test, "mcnemar");
     assert.equal(lead.significant, true);
-    const { shared, aOnly, bOnly, mcnemarP, meanDifference } = lead.comparison;
-    assert.deepEqual([shared, aOnly, bOnly], [8, 8, 0]);
-    // Exact two-sided: 2 × (1/2)^8; alpha earned 1% where beta lost 1%, every time.
+    const { shared, aOnly, bOnly, mcnemarP, meanDifference, differenceLow, differenceHigh } =
+      lead.comparison;
+    assert.deepEqual([shared, aOnly, bOnly], [32, 8, 0]);
+    // Exact two-sided on the 8 discordant AAPL calls: 2 × (1/2)^8. There alpha earned 1% where
+    // beta lost 1%; on the 24 other calls both earned 1%: 8 × 2% / 32.
     near(mcnemarP, 2 / 2 ** 8, "McNemar p");
-    near(meanDifference, 0.02, "mean difference");
-    assert.ok(lead.comparison.differenceLow > 0);
+    near(meanDifference, 8 * 0.02 / 32, "mean difference");
+    assert.ok(
+      0 < differenceLow && differenceLow < meanDifference && meanDifference < differenceHigh,
+    );
     assert.deepEqual(lead.favoured, { mcnemar: "a", bootstrap: "a" });
   });
 
@@ -204,7 +208,7 @@ Deno.test("/api/evaluations", async (t) => {
       const [, dip] = body.curve;
       near(dip.cumulativeReturn, 1.01 * 0.98 - 1, "cumulative");
       near(dip.drawdown, -0.02, "drawdown");
-      // Holding AAPL +1% on each of the two days.
+      // Holding the stocks called, each +1%, on each of the two days.
       near(dip.buyAndHoldCumulativeReturn, 1.01 ** 2 - 1, "held");
       assert.deepEqual(
         body.stocks.map((s: { symbol: string; n: number; winRate: number }) => [
@@ -212,7 +216,7 @@ Deno.test("/api/evaluations", async (t) => {
           s.n,
           s.winRate,
         ]),
-        [["AAPL", 8, 1], ["MSFT", 2, 1]],
+        [["AAPL", 8, 1], ["AMZN", 8, 1], ["GOOGL", 8, 1], ["META", 8, 1], ["MSFT", 2, 1]],
       );
 
       const contaminated = await get(
@@ -251,9 +255,10 @@ Deno.test("/api/evaluations", async (t) => {
     assert.equal(body.a.n, 10);
     assert.deepEqual(
       [body.comparison.shared, body.comparison.aOnly, body.comparison.bOnly],
-      [8, 0, 8],
+      [32, 0, 8],
     );
     near(body.comparison.mcnemarP, 2 / 2 ** 8, "McNemar p");
+    near(body.comparison.meanDifference, -8 * 0.02 / 32, "mean difference");
     assert.ok(body.comparison.differenceHigh < 0);
     assert.deepEqual(body.favoured, { mcnemar: "b", bootstrap: "b" });
 

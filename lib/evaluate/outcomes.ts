@@ -48,6 +48,9 @@ export async function labelOutcomes(sql: Sql, options: LabelOptions): Promise<nu
         join lateral (
           select b.date, b.close, b.adj_close from price_bar b
           where b.stock_id = pe.stock_id and b.closed_at > pe.as_of
+            -- Lets the (stock_id, date) index start near as-of instead of the first bar: a bar
+            -- dated d closes before d + 2 days 00:00 UTC in every market we hold.
+            and b.date >= (pe.as_of at time zone 'UTC')::date - 2
           order by b.date limit 1
         ) e on true
         join lateral (

@@ -12,8 +12,8 @@
 // never changes a bar already served.
 //
 // Headlines. On each stock-day a headline appears with a fixed probability. Its tone is chosen
-// after the path — including the next three days — is known: z is the realised log return over
-// days t+1..t+3 divided by its expected standard deviation, and a non-neutral headline is positive
+// after the path — including the next four days — is known: z is the realised log return over
+// days t+1..t+4 divided by its expected standard deviation, and a non-neutral headline is positive
 // with probability logistic(strength · z). So tone carries a genuine but noisy signal about the
 // future, which a model reading headlines can exploit, but only modestly. A headline is published
 // on day t between 06:30 and 13:00 New York time (00:01–23:00 UTC for crypto): after the bar of
@@ -62,9 +62,12 @@ export const MODEL = {
   /** Share of headlines whose tone is neutral (unrelated to the future). */
   neutralShare: 0.3,
   /** Logistic slope of P(positive) on the standardised 3-day forward return. */
-  signalStrength: 0.4,
-  /** Days ahead the tone is about. */
-  signalHorizon: 3,
+  signalStrength: 0.8,
+  /**
+   * Days ahead the tone is about. Four, not fewer: a prediction as of day t's close is scored from
+   * day t+1's close (DESIGN §5), so only days t+2 on can be acted on.
+   */
+  signalHorizon: 4,
 } as const;
 
 export type Sector =

@@ -234,7 +234,7 @@ function readTone(title: string): "positive" | "negative" | "neutral" {
   return score > 0 ? "positive" : score < 0 ? "negative" : "neutral";
 }
 
-function forwardReturns(headlines: SimulatedHeadline[], seed: number, horizon = 3) {
+function forwardReturns(headlines: SimulatedHeadline[], seed: number, horizon = 4) {
   const bars = new Map(
     UNIVERSE.map((s) => [s.symbol, simulateBars(seed, s, "2017-12-01", "2025-01-31")]),
   );
@@ -245,7 +245,7 @@ function forwardReturns(headlines: SimulatedHeadline[], seed: number, horizon = 
   });
 }
 
-Deno.test("headline tone carries a genuine but noisy signal about the next three days", () => {
+Deno.test("headline tone carries a genuine but noisy signal about the next four days", () => {
   for (const seed of [42, 1]) {
     const headlines = simulateHeadlines(seed, UNIVERSE, "2018-01-01", "2024-12-31");
     const forward = forwardReturns(headlines, seed);
@@ -269,6 +269,7 @@ Deno.test("headline tone carries a genuine but noisy signal about the next three
     });
     const accuracy = hits / calls;
     assert.ok(calls > 2000, `seed ${seed}: ${calls} calls`);
-    assert.ok(accuracy > 0.54 && accuracy < 0.65, `seed ${seed}: accuracy ${accuracy}`);
+    // Usable but far from certain: the words are right about the next days 55–72% of the time.
+    assert.ok(accuracy > 0.55 && accuracy < 0.72, `seed ${seed}: accuracy ${accuracy}`);
   }
 });

@@ -42,7 +42,8 @@ export async function replayPredictions(
       horizons: request.horizons,
       assignments: planAssignments(request.models, experiments, stock.symbol, close.closedAt),
     });
-    request.onProgress?.(++done, closes.length);
+    done++;
+    request.onProgress?.(done, closes.length);
   }
   return done;
 }

@@ -53,7 +53,10 @@ Deno.test("leaderboard: ranked by win rate, with intervals, the lead's test and 
       html,
       /<h2 id="lead-title">Yes: alpha's lead over beta is statistically meaningful<\/h2>/,
     );
-    assert.match(html, /alpha was right where beta was not 8 times, and the reverse 0 times/);
+    assert.match(
+      html,
+      /On the 32 predictions both made, alpha was right where beta was not 8 times, and the reverse 0 times/,
+    );
     assert.match(html, /McNemar's exact test: p = 0\.008/);
     assert.match(html, /<th scope="col" class="number ranked" aria-sort="descending">Win rate/);
 
@@ -84,8 +87,12 @@ Deno.test("leaderboard: the GET form ranks by another metric and says when a lea
       html,
       /<h2 id="lead-title">No: beta's lead over alpha is not statistically meaningful<\/h2>/,
     );
-    assert.match(html, /alpha is significantly ahead \(5% level\)/);
-    assert.match(html, /95% bootstrap interval −2\.00% to −2\.00%/);
+    // On the 32 calls both made alpha earned 8 × 2% / 32 more; the seeded bootstrap's interval
+    // lies wholly below 0.
+    assert.match(
+      html,
+      /alpha is significantly ahead \(5% level\):<\/strong> On the 32 predictions both made, beta's return minus alpha's averaged −0\.50% per prediction \(95% bootstrap interval −\d\.\d\d% to −\d\.\d\d%\)\./,
+    );
     assert.match(html, /The ranking between them could be chance\./);
     assert.match(html, /<th scope="col" class="number ranked" aria-sort="descending">Sharpe/);
     assert.match(
@@ -218,7 +225,7 @@ Deno.test("model page: curves, calibration, per-stock record with links", async 
     const stocks = html.match(/<h2 id="stocks-title">.*?<\/table>/s)?.[0] ?? "";
     assert.deepEqual(
       [...stocks.matchAll(/<a href="\/stocks\/(\w+)">/g)].map((m) => m[1]),
-      ["AAPL", "MSFT"],
+      ["AAPL", "AMZN", "GOOGL", "META", "MSFT"],
     );
     assert.match(
       decode(stocks),

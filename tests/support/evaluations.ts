@@ -100,11 +100,16 @@ export interface EvaluatedSeed {
 }
 
 const SHARED_DAYS = ["01", "02", "03", "04", "05", "06", "07", "08"];
+/** The stocks alpha and beta called alike on the shared days (they split on AAPL). */
+const AGREED_SYMBOLS = ["AMZN", "GOOGL", "META"];
 
 /**
  * A small evaluated world, as if the evaluate job had run over live predictions:
- * - alpha (builtin) and beta (openai) made the same 8 AAPL calls; alpha was right every time and
- *   beta wrong (a lead both McNemar's test and the bootstrap call significant);
+ * - alpha (builtin) and beta (openai) made the same 32 calls, on AAPL, AMZN, GOOGL and META each
+ *   of 8 days, every stock rising 1%: on AAPL alpha said up and beta down, on the rest both said
+ *   up. So 8 discordant pairs, all alpha's (McNemar p = 2 × (1/2)^8), and a mean return lead of
+ *   8 × 2% / 32 = 0.5% over enough shared calls for the bootstrap (30, MIN_BOOTSTRAP_PAIRS): a
+ *   lead both tests call significant;
  * - their snapshots rank alpha first by win rate, beta first by Sharpe, drawdown and Brier;
  *   gamma has 2 predictions and weaker numbers; idle has an empty snapshot (n 0, as the job
  *   writes one for a model without predictions); fresh has no snapshot at all;
@@ -115,7 +120,8 @@ export async function seedEvaluations(sql: Sql): Promise<EvaluatedSeed> {
   await sql`
     insert into stock (symbol, exchange, name) values
       ('AAPL', 'NASDAQ', 'Apple Inc.'), ('MSFT', 'NASDAQ', 'Microsoft Corporation'),
-      ('NVDA', 'NASDAQ', 'NVIDIA Corporation')`;
+      ('NVDA', 'NASDAQ', 'NVIDIA Corporation'), ('AMZN', 'NASDAQ', 'Amazon.com, Inc.'),
+      ('GOOGL', 'NASDAQ', 'Alphabet Inc.'), ('META', 'NASDAQ', 'Meta Platforms, Inc.')`;
   const [alpha, beta, gamma, idle, fresh] = await addTestModels(sql, [
     { name: "alpha" },
     { name: "beta", provider: "openai", prompt: "Judge {{symbol}}" },
@@ -123,10 +129,15 @@ export async function seedEvaluations(sql: Sql): Promise<EvaluatedSeed> {
     { name: "idle" },
     { name: "fresh" },
   ]);
-  const shared = (model: string, direction: "up" | "down", result: "win" | "loss") =>
+  const shared = (
+    model: string,
+    symbol: string,
+    direction: "up" | "down",
+    result: "win" | "loss",
+  ) =>
     SHARED_DAYS.map((day) => ({
       model,
-      symbol: "AAPL",
+      symbol,
       asOf: `2024-03-${day}T21:00:00Z`,
       horizon: 1,
       direction,
@@ -150,8 +161,12 @@ export async function seedEvaluations(sql: Sql): Promise<EvaluatedSeed> {
     outcome: { realizedReturn: result === "win" ? 0.02 : -0.02, result },
   });
   await addTestPredictions(sql, [
-    ...shared("alpha", "up", "win"),
-    ...shared("beta", "down", "loss"),
+    ...shared("alpha", "AAPL", "up", "win"),
+    ...shared("beta", "AAPL", "down", "loss"),
+    ...AGREED_SYMBOLS.flatMap((symbol) => [
+      ...shared("alpha", symbol, "up", "win"),
+      ...shared("beta", symbol, "up", "win"),
+    ]),
     ...["03", "04"].map((day) => ({
       model: "gamma",
       symbol: "MSFT",

@@ -1,6 +1,8 @@
-// News tone: the mood of the stock's recent headlines, read with the lexicon of ../tone.ts. Newer
-// headlines count more (their weight halves every `halfLifeDays`), and more headlines with a tone
-// make a more confident call. Headlines only: the lexicon was written for headline language, and
+// News tone: the mood of the stock's recent headlines, read with the lexicon of ../tone.ts. A
+// headline's weight halves every `halfLifeDays` of age at as-of, and the tone is the weighted sum
+// over max(1, total weight): several fresh headlines give their weighted mean, while only stale
+// ones fade toward neutral — news is priced in within days, so old news is no reason to bet. More
+// headlines with a tone make a more confident call. Headlines only: the lexicon was written for headline language, and
 // feed summaries often carry boilerplate.
 import { scoreText, type Tone } from "../tone.ts";
 import { count, signed } from "../format.ts";
@@ -21,21 +23,21 @@ export const newsTone = defineModel({
   description: "Reads the tone of recent headlines with a financial lexicon: up when the " +
     "recency-weighted tone is above `flatTone`, down when below −`flatTone`, flat in between.",
   params: {
-    halfLifeDays: { default: 3, min: 0.1, max: 30 },
+    halfLifeDays: { default: 1, min: 0.1, max: 30 },
     flatTone: { default: 0.1, min: 0, max: 1 },
   },
   predict(inputs, { halfLifeDays, flatTone }) {
     if (inputs.news.length === 0) return { abstain: "no recent news" };
-    // Ages from the newest headline rather than from as-of: the same weights once normalised, and
-    // the newest always weighs 1, so the total can never underflow to 0.
-    const newest = Math.max(...inputs.news.map((item) => item.publishedAt.getTime()));
+    // Inputs hold at most 14 days of news: at the shortest half-life (0.1 day) the oldest weighs
+    // 2^-140, far from underflowing.
+    const asOf = inputs.asOf.getTime();
     const headlines: Headline[] = inputs.news.map((item) => ({
       id: item.id,
       tone: scoreText(item.title),
-      weight: 0.5 ** ((newest - item.publishedAt.getTime()) / DAY_MS / halfLifeDays),
+      weight: 0.5 ** (Math.max(0, asOf - item.publishedAt.getTime()) / DAY_MS / halfLifeDays),
     }));
     const totalWeight = sum(headlines.map((headline) => headline.weight));
-    const tone = sum(headlines.map(pull)) / totalWeight;
+    const tone = sum(headlines.map(pull)) / Math.max(1, totalWeight);
     const voiced = headlines.filter((headline) => headline.tone.score !== 0);
     const direction = directionOf(tone, flatTone);
     // The headlines that drove the call: those pulling its way (all with a tone when flat).
@@ -51,7 +53,7 @@ export const newsTone = defineModel({
       ),
       reasoning:
         `Recency-weighted tone ${signed(tone)} over ${count(inputs.news.length, "headline")}, ` +
-        `${n} with a tone (half-life ${halfLifeDays} days, flat within ±${flatTone})` +
+        `${n} with a tone (half-life ${count(halfLifeDays, "day")}, flat within ±${flatTone})` +
         termsFound(drivers) + ` → ${direction}`,
       citedNewsIds: drivers.map((headline) => headline.id),
     });

@@ -10,13 +10,13 @@ Deno.test("news-tone: abstains without news", () => {
 });
 
 Deno.test("news-tone: a 3-day-older headline weighs half, by hand", () => {
-  // Tones +2/3 ("surge") with weight 1 and −1/2 ("lawsuit") with weight 1/2:
-  // (2/3 − 1/4) / 1.5 = 0.27778; confidence 0.5 + 0.25 · 0.27778 · 2/(2+2) = 0.534722.
+  // Half-life 3 days; tones +2/3 ("surge", at as-of: weight 1) and −1/2 ("lawsuit", 3 days old:
+  // weight 1/2): (2/3 − 1/4) / max(1, 1.5) = 0.27778; confidence 0.5 + 0.25 · 0.27778 · 2/4.
   const inputs = testInputs({
     horizon: 5,
-    news: [testNews(1, "Acme shares surge", 1), testNews(2, "Acme faces lawsuit", 73)],
+    news: [testNews(1, "Acme shares surge", 0), testNews(2, "Acme faces lawsuit", 72)],
   });
-  const answer = assertForecast(newsTone.predict(inputs, {}));
+  const answer = assertForecast(newsTone.predict(inputs, { halfLifeDays: 3 }));
   assert.deepEqual(answer, {
     direction: "up",
     confidence: answer.confidence,
@@ -27,7 +27,8 @@ Deno.test("news-tone: a 3-day-older headline weighs half, by hand", () => {
   });
   assert.ok(Math.abs(answer.confidence - (0.5 + 0.25 * (5 / 18) * 0.5)) < 1e-12);
   // A band wider than the tone makes it flat.
-  assert.equal(assertForecast(newsTone.predict(inputs, { flatTone: 0.3 })).direction, "flat");
+  const wide = newsTone.predict(inputs, { halfLifeDays: 3, flatTone: 0.3 });
+  assert.equal(assertForecast(wide).direction, "flat");
 });
 
 Deno.test("news-tone: negated good news is bad news, and drives a down call", () => {
@@ -50,7 +51,7 @@ Deno.test("news-tone: headlines without tone, or cancelling out, are flat", () =
     direction: "flat",
     confidence: FLAT_CONFIDENCE,
     horizon: 1,
-    reasoning: "Recency-weighted tone 0.00 over 1 headline, 0 with a tone (half-life 3 days, " +
+    reasoning: "Recency-weighted tone 0.00 over 1 headline, 0 with a tone (half-life 1 day, " +
       "flat within ±0.1) → flat",
     citedNewsIds: [],
   });
@@ -73,12 +74,19 @@ Deno.test("news-tone: more headlines with the same tone, more confidence", () =>
   assert.ok(confidence(20) < 0.75);
 });
 
-Deno.test("news-tone: old headlines do not underflow to a NaN tone", () => {
-  const inputs = testInputs({
+Deno.test("news-tone: stale headlines fade toward neutral, never to NaN", () => {
+  // Alone, a 5-day-old "beats" weighs 1/32 at a 1-day half-life: its tone shrinks by that weight
+  // and stays inside the flat band.
+  const stale = testInputs({ news: [testNews(1, "Acme beats", 24 * 5)] });
+  assert.equal(assertForecast(newsTone.predict(stale, {})).direction, "flat");
+  const fresh = testInputs({ news: [testNews(1, "Acme beats", 1)] });
+  assert.equal(assertForecast(newsTone.predict(fresh, {})).direction, "up");
+  // A year old at the shortest half-life: the weight underflows to 0, the tone is 0, not NaN.
+  const ancient = testInputs({
     news: [testNews(1, "Acme beats", 24 * 365), testNews(2, "Acme plunges", 24 * 400)],
   });
-  const answer = assertForecast(newsTone.predict(inputs, { halfLifeDays: 0.1 }));
-  assert.equal(answer.direction, "up");
+  const answer = assertForecast(newsTone.predict(ancient, { halfLifeDays: 0.1 }));
+  assert.equal(answer.direction, "flat");
   assert.ok(Number.isFinite(answer.confidence));
 });
 

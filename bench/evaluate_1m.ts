@@ -3,7 +3,9 @@
 // model, mode and window. Once into a fresh embedded PGlite and, when DATABASE_URL is set, once
 // into a fresh database on that server. Each run prints its seconds; the baseline is generating
 // and inserting the same predictions in that database (same run, same machine).
-//   deno bench -A bench/evaluate_bench.ts      (several minutes on PGlite)
+// A script rather than a `deno bench` file: Deno runs a bench function three times, and one run
+// is minutes of work.
+//   deno run -A bench/evaluate_1m.ts [--embedded | --postgres]
 import type { Sql } from "postgres";
 import { createEvaluateJob } from "../jobs/evaluate.ts";
 import { labelOutcomes } from "../lib/evaluate/outcomes.ts";
@@ -53,42 +55,37 @@ async function generate(sql: Sql): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-const targets = [{ name: "embedded", open: () => openTestDatabase({ embedded: true }) }];
-if (Deno.env.get("DATABASE_URL")) {
-  targets.push({
-    name: "postgres",
-    open: () => openTestDatabase(),
+async function run(name: string, db: Awaited<ReturnType<typeof openTestDatabase>>) {
+  const insertSeconds = await generate(db.sql);
+  await using app = await openTestContext({ db, log: quiet });
+  let started = performance.now();
+  const labelled = await labelOutcomes(db.sql, {
+    band: app.config.evaluate.flatBand,
+    now: new Date(),
+    batchSize: 20_000,
   });
+  const labelSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const outcome = await runJob(createEvaluateJob(), app);
+  const metricSeconds = (performance.now() - started) / 1000;
+  if (outcome.status !== "succeeded") throw new Error(JSON.stringify(outcome));
+  console.log(
+    `${name}: inserting 1,000,000 predictions ${insertSeconds.toFixed(1)} s (baseline); ` +
+      `labelling ${labelled.toLocaleString("en-US")} ${labelSeconds.toFixed(1)} s ` +
+      `(${(labelSeconds / insertSeconds).toFixed(2)}×); daily performance + snapshots ` +
+      `${metricSeconds.toFixed(1)} s (${(metricSeconds / insertSeconds).toFixed(2)}×)`,
+  );
 }
 
-for (const target of targets) {
-  Deno.bench({
-    name: `evaluate 1,000,000 predictions on ${target.name}`,
-    n: 1,
-    warmup: 0,
-    async fn() {
-      await using db = await target.open();
-      const insertSeconds = await generate(db.sql);
-      await using app = await openTestContext({ db, log: quiet });
-      let started = performance.now();
-      const labelled = await labelOutcomes(db.sql, {
-        band: app.config.evaluate.flatBand,
-        now: new Date(),
-        batchSize: 20_000,
-      });
-      const labelSeconds = (performance.now() - started) / 1000;
-      started = performance.now();
-      const outcome = await runJob(createEvaluateJob(), app);
-      const metricSeconds = (performance.now() - started) / 1000;
-      if (outcome.status !== "succeeded") throw new Error(JSON.stringify(outcome));
-      console.log(
-        `${target.name}: inserting 1,000,000 predictions ${
-          insertSeconds.toFixed(1)
-        } s (baseline); ` +
-          `labelling ${labelled.toLocaleString("en-US")} ${labelSeconds.toFixed(1)} s ` +
-          `(${(labelSeconds / insertSeconds).toFixed(2)}×); daily performance + snapshots ` +
-          `${metricSeconds.toFixed(1)} s (${(metricSeconds / insertSeconds).toFixed(2)}×)`,
-      );
-    },
-  });
+const only = Deno.args[0];
+if (only !== "--postgres") {
+  await using db = await openTestDatabase({ embedded: true });
+  await run("embedded", db);
+}
+if (only !== "--embedded") {
+  if (!Deno.env.get("DATABASE_URL")) console.log("postgres: skipped (DATABASE_URL not set)");
+  else {
+    await using db = await openTestDatabase();
+    await run("postgres", db);
+  }
 }
