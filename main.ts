@@ -2,6 +2,7 @@
 import manifest from "./fresh.gen.ts";
 import { registerSchedules } from "./jobs/schedule.ts";
 import { createApp } from "./lib/app.ts";
+import { bumpDataVersion } from "./lib/cache/data_version.ts";
 import { openAppContext } from "./lib/bootstrap.ts";
 import { loadConfig, readEnvironment } from "./lib/config.ts";
 import { createFreshHandler } from "./lib/fresh/server.ts";
@@ -20,6 +21,8 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const log = createLogger(config.logLevel);
   const app = await openAppContext(config, log);
   const pages = await createFreshHandler(manifest, { dev: options.dev, log });
+  // This process's code may render pages differently from what other processes cached.
+  await bumpDataVersion(app.cache);
   const hono = createApp(app, pages, new Registry());
   const stopping = new AbortController();
 
@@ -53,6 +56,8 @@ export async function start(options: StartOptions = {}): Promise<void> {
     if (stopping.signal.aborted) return;
     log.info("shutting down");
     stopping.abort();
+    // Event streams never finish on their own: end them, or shutdown() would wait for them.
+    app.newPredictions.close();
     await server.shutdown();
     // Running jobs stop at their next safe point (they check the signal between batches).
     await schedules?.idle();

@@ -3,16 +3,7 @@
 // as colour, which the legend names in words.
 import type { ComponentChildren } from "preact";
 import { linearScale, linePath, niceTicks } from "../lib/charts/scale.ts";
-
-export interface LineSeries {
-  label: string;
-  /** One per date; null leaves a gap (e.g. an average's warm-up). */
-  values: readonly (number | null)[];
-  /** The path's CSS class (its stroke). */
-  class: string;
-  /** Drawn dashed by its class: the legend says so. */
-  dashed?: boolean;
-}
+import type { ChartMarker, LineSeries } from "../lib/charts/series.ts";
 
 export interface LineChartProps {
   /** Prefix of the title and description ids: unique on the page. */
@@ -28,6 +19,10 @@ export interface LineChartProps {
   formatValue(value: number): string;
   /** Shown instead of the chart with fewer than two dates (or no values). */
   empty: ComponentChildren;
+  /** Calls marked on the first series: ▲ below the line for up, ▼ above it for down. */
+  markers?: readonly ChartMarker[];
+  /** What the markers stand for, a sentence for the legend. */
+  markerLegend?: string;
   width?: number;
   height?: number;
 }
@@ -41,9 +36,58 @@ function dateLabels(length: number, count: number): number[] {
   return Array.from({ length: count }, (_, index) => Math.round(index * step));
 }
 
+/** The legend in words: each line by its dashing (colour is never the only cue), then markers. */
+export function legendText(
+  lines: readonly Pick<LineSeries, "label" | "dashed">[],
+  markers: readonly ChartMarker[] = [],
+  markerLegend = "",
+): string {
+  const named = lines.map((line) => `${line.dashed ? "Dashed" : "Solid"} line: ${line.label}.`);
+  return [...named, ...(markers.length > 0 && markerLegend ? [markerLegend] : [])].join(" ");
+}
+
+/** A triangle of half-width `size` centred on (x, y), pointing up or down. */
+export function trianglePath(x: number, y: number, size: number, direction: "up" | "down") {
+  const tip = direction === "up" ? -size : size;
+  return `M${x.toFixed(1)} ${(y + tip).toFixed(1)}L${(x + size).toFixed(1)} ${
+    (y - tip).toFixed(1)
+  }L${(x - size).toFixed(1)} ${(y - tip).toFixed(1)}Z`;
+}
+
 /** What stands in for a chart there is too little data for. */
 export function ChartEmpty({ children }: { children: ComponentChildren }) {
   return <p class="chart-empty">{children}</p>;
+}
+
+/** Offset of a marker from the line, so it never hides the point it marks. */
+const MARKER_GAP = 9;
+
+function Markers({ markers, values, x, y }: {
+  markers: readonly ChartMarker[];
+  values: readonly (number | null)[];
+  x: (index: number) => number;
+  y: (value: number) => number;
+}) {
+  const placed = markers.flatMap((marker) => {
+    const value = values[marker.index];
+    return value === null || value === undefined || !Number.isFinite(value)
+      ? []
+      : [{ marker, at: y(value) + (marker.direction === "up" ? MARKER_GAP : -MARKER_GAP) }];
+  });
+  if (placed.length === 0) return null;
+  return (
+    <g class="chart-markers">
+      {placed.map(({ marker, at }) => (
+        <path
+          key={marker.index}
+          class={`chart-marker chart-marker-${marker.direction}`}
+          d={trianglePath(x(marker.index), at, 4.5, marker.direction)}
+        >
+          <title>{marker.label}</title>
+        </path>
+      ))}
+    </g>
+  );
 }
 
 export function LineChart(props: LineChartProps) {
@@ -102,12 +146,12 @@ export function LineChart(props: LineChartProps) {
         {drawn.toReversed().map(({ line, path }) => (
           <path key={line.label} class={line.class} d={path} />
         ))}
+        <Markers markers={props.markers ?? []} values={series[0].values} x={x} y={y} />
       </svg>
       <figcaption>
         {props.summary}{" "}
         <span class="chart-legend">
-          {drawn.map(({ line }) => `${line.dashed ? "Dashed" : "Solid"} line: ${line.label}.`)
-            .join(" ")}
+          {legendText(drawn.map(({ line }) => line), props.markers, props.markerLegend)}
         </span>
       </figcaption>
     </figure>

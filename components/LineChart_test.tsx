@@ -46,3 +46,33 @@ Deno.test("LineChart: a series of zeros gets a band around 0, not a division by 
   assert.match(html, />0%<\/text>/);
   assert.doesNotMatch(html, /Dashed/);
 });
+
+Deno.test("LineChart: markers are titled triangles on the main line, named in the legend", () => {
+  const html = renderToString(
+    <LineChart
+      {...base}
+      markers={[
+        { index: 1, direction: "up", label: "momentum: up <70%>" },
+        { index: 2, direction: "down", label: "momentum: down" },
+        { index: 5, direction: "up", label: "off the chart" },
+      ]}
+      markerLegend="Triangles: where the call turned."
+    />,
+  );
+  const marks = [
+    ...html.matchAll(
+      /<path class="chart-marker chart-marker-(\w+)" d="([^"]+)"><title>([^<]*)<\/title>/g,
+    ),
+  ];
+  assert.deepEqual(marks.map((mark) => [mark[1], mark[3]]), [
+    ["up", "momentum: up &lt;70%>"],
+    ["down", "momentum: down"],
+  ]);
+  assert.match(marks[0][2], /^M[\d.]+ [\d.]+L[\d.]+ [\d.]+L[\d.]+ [\d.]+Z$/);
+  assert.match(html, /Dashed line: benchmark\. Triangles: where the call turned\.<\/span>/);
+  // Without markers the legend says nothing of them.
+  assert.doesNotMatch(
+    renderToString(<LineChart {...base} markerLegend="Triangles." />),
+    /Triangles/,
+  );
+});

@@ -1,7 +1,7 @@
 // A model's daily curves as line charts: its compounded strategy return against buying and
 // holding what it predicted, and how far below its best it fell.
+import InteractiveChart from "../islands/InteractiveChart.tsx";
 import type { CurvePoint } from "../lib/evaluate/query.ts";
-import { LineChart } from "./LineChart.tsx";
 import { formatMetric } from "./MetricValue.tsx";
 
 const percent = (value: number) => formatMetric(value, "return");
@@ -17,7 +17,7 @@ export function ModelCurves({ model, curve }: { model: string; curve: readonly C
   const tooShort = "Fewer than two days of outcomes: not enough for a curve yet.";
   return (
     <>
-      <LineChart
+      <InteractiveChart
         id="equity-chart"
         title={`${model}: cumulative return against buy-and-hold`}
         summary={last
@@ -41,10 +41,10 @@ export function ModelCurves({ model, curve }: { model: string; curve: readonly C
             dashed: true,
           },
         ]}
-        formatValue={percent}
+        format="return"
         empty={tooShort}
       />
-      <LineChart
+      <InteractiveChart
         id="drawdown-chart"
         title={`${model}: drawdown`}
         summary={worst && worst.drawdown < 0
@@ -58,7 +58,7 @@ export function ModelCurves({ model, curve }: { model: string; curve: readonly C
           values: curve.map((point) => point.drawdown),
           class: "chart-drawdown",
         }]}
-        formatValue={percent}
+        format="return"
         empty={tooShort}
       />
     </>

@@ -1,5 +1,6 @@
 import type { SimilarNews } from "../lib/similar/similar_news.ts";
 import { ChangeLabel } from "./ChangeLabel.tsx";
+import { UtcTime } from "./UtcTime.tsx";
 
 function Return({ value, label }: { value: number | null; label: string }) {
   return (
@@ -19,8 +20,7 @@ export function SimilarNewsList({ items }: { items: SimilarNews[] }) {
         <li key={item.id}>
           <a href={item.url} rel="noopener noreferrer">{item.title}</a>
           <span class="news-meta">
-            {item.source} · {item.publishedAt.toISOString().slice(0, 10)} · similarity{" "}
-            {item.score.toFixed(2)}
+            {item.source} · <UtcTime date={item.publishedAt} /> · similarity {item.score.toFixed(2)}
           </span>
           <span class="news-meta">
             {item.symbol ?? "no stock"} after it: <Return value={item.return1d} label="1 day" />

@@ -82,9 +82,13 @@ Deno.test("predict job: every model × stock × horizon once, LLM through the wi
     await t.step(
       "first run: built-ins and GPT-4o predict; OpenRouter and TSLA are skipped",
       async () => {
+        let notices = 0;
+        const stop = app.newPredictions.listen({ notice: () => notices++, closed: () => {} });
         const outcome = await runJob(job, app);
+        stop();
         assert.equal(outcome.status, "succeeded", JSON.stringify(outcome));
         const counts = outcome.status === "succeeded" ? outcome.counts : {};
+        assert.equal(notices, counts.predicted, "open prediction streams hear of each one");
         const slots = 2 /* stocks */ * 2 /* horizons */;
         assert.equal((counts.predicted ?? 0) + (counts.abstained ?? 0), slots * (BUILTINS + 1));
         assert.equal(counts["skipped.no_api_key"], slots, "OpenRouter has no key");

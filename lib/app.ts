@@ -2,24 +2,30 @@
 // static files and, for everything else, the page runtime.
 import { Hono } from "hono";
 import { apiNotFound, apiRouter } from "./api/router.ts";
+import { CSRF_FIELD } from "./auth/csrf.ts";
 import type { AppContext } from "./context.ts";
 import { checkHealth, healthChecks, healthStatusCode } from "./health.ts";
 import { accessLog } from "./http/access_log.ts";
+import { authenticateApi } from "./http/authenticate.ts";
 import { bodyLimit } from "./http/body_limit.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorHandler } from "./http/error_handler.ts";
 import { NotFound } from "./http/errors.ts";
+import { pageCache } from "./http/page_cache.ts";
 import { requestId } from "./http/request_id.ts";
 import { requestMetrics } from "./http/request_metrics.ts";
+import { clientIp } from "./http/request_origin.ts";
 import { securityHeaders } from "./http/security_headers.ts";
 import { METRICS_CONTENT_TYPE, type Registry } from "./metrics.ts";
-import type { State } from "./state.ts";
+import { initialState, type State } from "./state.ts";
 
 /** What the page runtime (lib/fresh/server.ts) provides: SSR pages and their static assets. */
 export interface PageHandler {
   handle(req: Request, state: State): Promise<Response>;
   /** The file for a /static/ URL, or null when there is none. */
   serveStatic(req: Request): Promise<Response | null>;
+  /** Changes with the code that renders: part of cached pages' ETags. */
+  readonly buildId: string;
 }
 
 export interface AppOptions {
@@ -42,7 +48,7 @@ export function createApp(
   hono.use(requestId());
   hono.use(accessLog(app.log));
   hono.use(requestMetrics(metrics));
-  hono.use(securityHeaders());
+  hono.use(securityHeaders({ trustProxy: app.config.trustProxy }));
   hono.onError(errorHandler(app.log));
 
   hono.get("/health", async (c) => {
@@ -55,6 +61,7 @@ export function createApp(
   );
 
   hono.use("/api/*", bodyLimit(app.config.bodyLimitBytes));
+  hono.use("/api/*", authenticateApi(app));
   options.routes?.(hono);
   hono.route("/api", apiRouter(app));
   hono.all("/api/*", apiNotFound);
@@ -64,6 +71,15 @@ export function createApp(
     if (!response) throw new NotFound();
     return response;
   });
-  hono.all("*", (c) => pages.handle(c.req.raw, { app, requestId: c.get("requestId") }));
+  // Anonymous page views come from the rendered-page cache while the data version holds.
+  const cachedPages = pageCache({
+    cache: app.cache,
+    buildId: pages.buildId,
+    perVisitorMarkers: [`name="${CSRF_FIELD}"`],
+  });
+  hono.all("*", cachedPages, (c) => {
+    const state = initialState(app, c.get("requestId"), clientIp(c, app.config.trustProxy));
+    return pages.handle(c.req.raw, state);
+  });
   return hono;
 }

@@ -36,6 +36,7 @@ const pages: PageHandler = {
         ? new Response("body{}", { headers: { "Content-Type": "text/css" } })
         : null,
     ),
+  buildId: "test",
 };
 
 function chunked(bytes: number): ReadableStream<Uint8Array> {

@@ -1,9 +1,12 @@
+import { deriveAuthKeys } from "./auth/keys.ts";
+import { loadAuthSecret } from "./auth/secret_file.ts";
 import { openCache } from "./cache/open.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
 import { createEmbedder } from "./embed/open.ts";
+import { Notifier } from "./live/notifier.ts";
 import type { Logger } from "./log.ts";
 import { DEFAULT_MODELS } from "./models/defaults.ts";
 import { seedModels } from "./models/store.ts";
@@ -32,7 +35,11 @@ export async function openAppContext(config: Config, log: Logger): Promise<Runni
     const vectors = await openVectorStore(config, log);
     opened.push(vectors);
     const embedder = createEmbedder(config, log);
-    return { config, db, cache, vectors, embedder, log, close: closeAll };
+    const newPredictions = new Notifier();
+    // First on close: open prediction streams end before the stores they read from.
+    opened.push({ close: () => Promise.resolve(newPredictions.close()) });
+    const authKeys = deriveAuthKeys(await loadAuthSecret(config, log));
+    return { config, db, cache, vectors, embedder, log, newPredictions, authKeys, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -76,8 +76,19 @@ export interface Config {
   };
   /** Trading days of history the first start replays the built-in models over (0: none). */
   seedReplayDays: number;
-  /** Bearer token for the admin API until user accounts arrive; unset → admin API refused. */
-  adminToken?: string;
+  auth: {
+    /** Signs access tokens and CSRF tokens; unset → generated once under `dataDir` (auth-secret). */
+    secret?: string;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    /** Secure cookies: true/false as set; unset → Secure unless the request is http on loopback. */
+    cookieSecure?: boolean;
+  };
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For and the scheme from
+   * X-Forwarded-Proto. Off by default, because a direct client could forge both.
+   */
+  trustProxy: boolean;
 }
 
 /** Variables a secret is read from: their values never appear in errors or logs. */
@@ -87,7 +98,7 @@ const SECRET_VARIABLES = new Set([
   "OPENAI_API_KEY",
   "OPENROUTER_API_KEY",
   "TELEGRAM_BOT_TOKEN",
-  "ADMIN_TOKEN",
+  "AUTH_SECRET",
 ]);
 
 type Env = Record<string, string | undefined>;
@@ -117,6 +128,11 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   fail(name, "true or false", raw);
+}
+
+/** true, false, or undefined when unset (the caller decides per request). */
+function optionalBoolean(env: Env, name: string): boolean | undefined {
+  return text(env, name) === undefined ? undefined : boolean(env, name, false);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -266,7 +282,13 @@ export function loadConfig(env: Env): Config {
       costBps: decimal(env, "EVALUATE_COST_BPS", 5, 0, 1_000),
     },
     seedReplayDays: integer(env, "SEED_REPLAY_DAYS", 120, 0, 2_000),
-    adminToken: secret(env, "ADMIN_TOKEN", /^\S{32,}$/, "a random token of 32+ characters"),
+    auth: {
+      secret: secret(env, "AUTH_SECRET", /^\S{32,}$/, "a random secret of 32+ characters"),
+      accessTtlSeconds: integer(env, "AUTH_ACCESS_TTL_SECONDS", 600, 60, 3_600),
+      refreshTtlDays: integer(env, "AUTH_REFRESH_TTL_DAYS", 30, 1, 365),
+      cookieSecure: optionalBoolean(env, "COOKIE_SECURE"),
+    },
+    trustProxy: boolean(env, "TRUST_PROXY", false),
   };
 }
 

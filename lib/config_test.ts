@@ -25,6 +25,31 @@ Deno.test("an empty environment gives the embedded defaults", () => {
   assert.equal(config.openaiBaseUrl, undefined);
   assert.equal(config.embeddingModel, "text-embedding-3-small");
   assert.equal(config.embeddingDimensions, 1536);
+  assert.deepEqual(config.auth, {
+    secret: undefined,
+    accessTtlSeconds: 600,
+    refreshTtlDays: 30,
+    cookieSecure: undefined,
+  });
+  assert.equal(config.trustProxy, false);
+});
+
+Deno.test("auth settings: secret, token lifetimes, secure cookies, proxy", () => {
+  const config = loadConfig({
+    AUTH_SECRET: "0123456789abcdef0123456789abcdef",
+    AUTH_ACCESS_TTL_SECONDS: "300",
+    AUTH_REFRESH_TTL_DAYS: "7",
+    COOKIE_SECURE: "false",
+    TRUST_PROXY: "true",
+  });
+  assert.deepEqual(config.auth, {
+    secret: "0123456789abcdef0123456789abcdef",
+    accessTtlSeconds: 300,
+    refreshTtlDays: 7,
+    cookieSecure: false,
+  });
+  assert.equal(config.trustProxy, true);
+  assert.equal(loadConfig({ COOKIE_SECURE: "true" }).auth.cookieSecure, true);
 });
 
 Deno.test("embedding settings: model, dimensions and an OpenAI-compatible base URL", () => {
@@ -84,6 +109,11 @@ const badValues: [string, string, string][] = [
   ],
   ["EMBEDDING_MODEL", "text embedding", "EMBEDDING_MODEL: expected a model id such as"],
   ["EMBEDDING_DIMENSIONS", "0", "EMBEDDING_DIMENSIONS: expected an integer from 1 to 16384"],
+  ["AUTH_SECRET", "short", "AUTH_SECRET: expected a random secret of 32+ characters"],
+  ["AUTH_ACCESS_TTL_SECONDS", "30", "AUTH_ACCESS_TTL_SECONDS: expected an integer from 60 to 3600"],
+  ["AUTH_REFRESH_TTL_DAYS", "0", "AUTH_REFRESH_TTL_DAYS: expected an integer from 1 to 365"],
+  ["COOKIE_SECURE", "sometimes", 'COOKIE_SECURE: expected true or false, got "sometimes"'],
+  ["TRUST_PROXY", "nginx", 'TRUST_PROXY: expected true or false, got "nginx"'],
 ];
 
 for (const [variable, value, expected] of badValues) {
@@ -102,6 +132,7 @@ Deno.test("a bad secret is named but its value is never printed", () => {
       ["REDIS_URL", "http://:hunter2@cache"],
       ["OPENAI_API_KEY", "hunter2"],
       ["TELEGRAM_BOT_TOKEN", "hunter2"],
+      ["AUTH_SECRET", "hunter2"],
     ]
   ) {
     const error = configError({ [variable]: value });

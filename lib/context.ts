@@ -1,7 +1,9 @@
+import type { AuthKeys } from "./auth/keys.ts";
 import type { Cache } from "./cache/port.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/port.ts";
 import type { Embedder } from "./embed/port.ts";
+import type { Notifier } from "./live/notifier.ts";
 import type { Logger } from "./log.ts";
 import type { VectorStore } from "./vectors/port.ts";
 
@@ -13,4 +15,8 @@ export interface AppContext {
   vectors: VectorStore;
   embedder: Embedder;
   log: Logger;
+  /** Told after each live prediction is stored: open prediction streams look at once. */
+  newPredictions: Notifier;
+  /** Signing keys of access and CSRF tokens (lib/auth/keys.ts). */
+  authKeys: AuthKeys;
 }

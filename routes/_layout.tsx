@@ -1,6 +1,8 @@
+import { UserMenu } from "../components/UserMenu.tsx";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { define } from "../lib/fresh/define.ts";
 
+/** The main navigation, in order; add a section with one line. */
 const NAV = [
   { href: "/", label: "Dashboard" },
   { href: "/stocks", label: "Stocks" },
@@ -8,18 +10,21 @@ const NAV = [
   { href: "/models", label: "Models" },
 ];
 
+/** Shown after NAV to admins only. */
+const ADMIN_NAV = { href: "/admin", label: "Admin" };
+
 function isCurrent(href: string, path: string): boolean {
   return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 }
 
-export default define.layout(({ Component, url }) => (
+export default define.layout(({ Component, url, state }) => (
   <>
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="site-header">
       <a class="brand" href="/">Craveny</a>
       <nav aria-label="Main">
         <ul>
-          {NAV.map(({ href, label }) => (
+          {(state.user?.role === "admin" ? [...NAV, ADMIN_NAV] : NAV).map(({ href, label }) => (
             <li key={href}>
               <a href={href} aria-current={isCurrent(href, url.pathname) ? "page" : undefined}>
                 {label}
@@ -28,6 +33,7 @@ export default define.layout(({ Component, url }) => (
           ))}
         </ul>
       </nav>
+      <UserMenu user={state.user} csrfToken={state.csrfToken} here={url.pathname + url.search} />
       <ThemeToggle />
     </header>
     <main id="main" class="content">

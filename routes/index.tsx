@@ -1,6 +1,14 @@
+// The dashboard: the market's last day, today's strongest signals from models that have earned
+// trust, the newest live predictions (kept current by the LiveSignals island), a leaderboard
+// summary, which adapters are live and how much data there is.
+import { LeaderboardSummary } from "../components/LeaderboardSummary.tsx";
+import { MarketOverviewPanel } from "../components/MarketOverviewPanel.tsx";
+import { StrongestSignals } from "../components/StrongestSignals.tsx";
+import LiveSignals from "../islands/LiveSignals.tsx";
 import type { AppContext } from "../lib/context.ts";
-import { type DataCounts, dataCounts } from "../lib/overview/store.ts";
 import { define } from "../lib/fresh/define.ts";
+import { type Dashboard, LIVE_LIST_LENGTH, loadDashboard } from "../lib/overview/dashboard.ts";
+import type { DataCounts } from "../lib/overview/store.ts";
 
 interface Badge {
   label: string;
@@ -9,8 +17,7 @@ interface Badge {
 }
 
 interface DashboardData {
-  /** Null when the tables don't exist yet (migrations not applied). */
-  counts: DataCounts | null;
+  dashboard: Dashboard;
   badges: Badge[];
 }
 
@@ -31,7 +38,7 @@ function adapterBadges(app: AppContext): Badge[] {
 export const handler = define.handlers<DashboardData>({
   async GET(_req, ctx) {
     const app = ctx.state.app;
-    return ctx.render({ counts: await dataCounts(app.db.sql), badges: adapterBadges(app) });
+    return ctx.render({ dashboard: await loadDashboard(app.db.sql), badges: adapterBadges(app) });
   },
 });
 
@@ -67,9 +74,11 @@ function EmptyState({ migrated }: { migrated: boolean }) {
 }
 
 export default define.page<DashboardData>(({ data }) => {
-  const { counts, badges } = data;
+  const { dashboard, badges } = data;
+  const { counts, market, models, signals, leaderboard, live } = dashboard;
   // The default universe exists from the first start: "empty" means no market data yet.
   const empty = counts === null || (counts.priceBars === 0 && counts.news === 0);
+  const trusted = models.filter((m) => m.verdict.trusted).map((m) => m.model.name);
   return (
     <>
       <div class="page-heading">
@@ -81,17 +90,30 @@ export default define.page<DashboardData>(({ data }) => {
         </ul>
       </div>
       {empty ? <EmptyState migrated={counts !== null} /> : (
-        <section aria-labelledby="counts-title">
-          <h2 id="counts-title" class="visually-hidden">What Craveny knows</h2>
-          <dl class="stats">
-            {COUNT_LABELS.map(([key, label]) => (
-              <div key={key} class="stat">
-                <dt>{label}</dt>
-                <dd>{counts[key].toLocaleString("en-US")}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
+        <>
+          <div class="dashboard-grid">
+            <StrongestSignals signals={signals} trustedCount={trusted.length} />
+            {market && <MarketOverviewPanel market={market} />}
+            <LiveSignals
+              signals={live.signals}
+              after={live.after}
+              trusted={trusted}
+              limit={LIVE_LIST_LENGTH}
+            />
+            <LeaderboardSummary board={leaderboard} />
+          </div>
+          <section aria-labelledby="counts-title">
+            <h2 id="counts-title">What Craveny knows</h2>
+            <dl class="stats">
+              {COUNT_LABELS.map(([key, label]) => (
+                <div key={key} class="stat">
+                  <dt>{label}</dt>
+                  <dd>{counts[key].toLocaleString("en-US")}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        </>
       )}
     </>
   );

@@ -1,12 +1,9 @@
 // `deno task stocks …`: the operator's view of the universe and its news feeds (the admin pages
 // arrive with authentication in issue 7; this works from a shell today).
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { openAppContext } from "../lib/bootstrap.ts";
-import { loadConfig, readEnvironment } from "../lib/config.ts";
 import type { AppContext } from "../lib/context.ts";
-import { createLogger } from "../lib/log.ts";
 import { addFeed, deleteFeed, listFeeds } from "../lib/news/feeds_store.ts";
 import { getStock, listStocks, setStockActive, upsertStocks } from "../lib/stocks/store.ts";
+import { type Command, one, options, runCommand, UsageError } from "./cli.ts";
 import { exitWithError } from "./exit.ts";
 
 const usage = `usage: deno task stocks COMMAND
@@ -20,23 +17,6 @@ const usage = `usage: deno task stocks COMMAND
   add-feed URL [--symbol SYMBOL] [--title TITLE]
                                     poll a feed; --symbol: every item is about that stock
   remove-feed ID                    stop polling a feed and forget it`;
-
-class UsageError extends Error {}
-
-type Command = (app: AppContext, args: string[]) => Promise<string>;
-
-function options<const T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], spec: T) {
-  try {
-    return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-function one(positionals: string[], what: string): string {
-  if (positionals.length !== 1) throw new UsageError(`expected one ${what}`);
-  return positionals[0];
-}
 
 const COMMANDS: Record<string, Command> = {
   async list(app, args) {
@@ -114,28 +94,4 @@ async function setActive(app: AppContext, args: string[], active: boolean): Prom
   return `${stock.symbol} is now ${active ? "active" : "inactive"}`;
 }
 
-async function main([name, ...args]: string[]): Promise<number> {
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (!command) {
-    if (name === "--help" || name === "-h") {
-      console.log(usage);
-      return 0;
-    }
-    console.error(name ? `craveny: unknown command ${JSON.stringify(name)}\n${usage}` : usage);
-    return 2;
-  }
-  const config = loadConfig(await readEnvironment());
-  const app = await openAppContext(config, createLogger("warn"));
-  try {
-    console.log(await command(app, args));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
-    console.error(`craveny: ${error.message}\n${usage}`);
-    return 2;
-  } finally {
-    await app.close();
-  }
-}
-
-if (import.meta.main) main(Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runCommand(usage, COMMANDS, Deno.args).then(Deno.exit, exitWithError);

@@ -1,4 +1,4 @@
-// /api/jobs: recent job runs with their counts and errors (admin: see lib/http/admin_token.ts).
+// /api/jobs: recent job runs with their counts and errors (admin only: lib/api/router.ts).
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";

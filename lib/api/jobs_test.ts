@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { ADMIN_HEADERS, adminConfig } from "../../tests/support/admin.ts";
+import { startAdminTestApp } from "../../tests/support/admin.ts";
 import { startTestApp } from "../../tests/support/app.ts";
+import { bearerHeaders, createTestUser, signIn } from "../../tests/support/auth.ts";
 import { finishRun, startRun } from "../jobs/store.ts";
 
 Deno.test("/api/jobs", async (t) => {
-  const app = await startTestApp({ app: { config: adminConfig() } });
+  const app = await startAdminTestApp();
   await using _closing = { [Symbol.asyncDispose]: () => app.close() };
   const { sql } = app.context.db;
   const crawl1 = await startRun(sql, "crawl", "host-a:1");
@@ -17,7 +18,7 @@ Deno.test("/api/jobs", async (t) => {
 
   const get = async (path: string) => {
     const response = await app.app.fetch(
-      new Request(`http://localhost${path}`, { headers: ADMIN_HEADERS }),
+      new Request(`http://localhost${path}`, { headers: app.adminHeaders }),
     );
     return { status: response.status, body: await response.json() };
   };
@@ -64,30 +65,29 @@ Deno.test("/api/jobs", async (t) => {
   });
 });
 
-Deno.test("/api/jobs is admin only: no, wrong or unconfigured tokens are 401s", async () => {
-  const configured = await startTestApp({ app: { config: adminConfig() } });
-  const unconfigured = await startTestApp();
+Deno.test("/api/jobs is admin only: 401 without a valid token, 403 for investors", async () => {
+  const app = await startTestApp();
   try {
-    const status = async (url: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${url}/api/jobs`, { headers });
+    const investor = await createTestUser(app.context);
+    const investorToken = (await signIn(app, investor)).accessToken;
+    const admin = await createTestUser(app.context, { role: "admin" });
+    const adminToken = (await signIn(app, admin)).accessToken;
+    const status = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${app.url}/api/jobs`, { headers });
       const body = await response.json();
-      assert.equal(body.error?.code, response.status === 401 ? "unauthorized" : undefined);
+      const expectedCode = { 401: "unauthorized", 403: "forbidden" }[response.status];
+      assert.equal(body.error?.code, expectedCode);
       return response.status;
     };
-    assert.equal(await status(configured.url), 401);
-    assert.equal(await status(configured.url, { Authorization: "Bearer wrong" }), 401);
-    assert.equal(await status(configured.url, { Authorization: ADMIN_HEADERS.Authorization }), 200);
-    assert.equal(
-      await status(unconfigured.url, { Authorization: ADMIN_HEADERS.Authorization }),
-      401,
-      "no ADMIN_TOKEN: the admin API is off",
-    );
-    const denied = await fetch(`${configured.url}/api/jobs?job=crawl`);
-    assert.equal(denied.headers.get("WWW-Authenticate"), 'Bearer realm="craveny-admin"');
+    assert.equal(await status(), 401);
+    assert.equal(await status({ Authorization: "Bearer wrong" }), 401);
+    assert.equal(await status(bearerHeaders(investorToken)), 403);
+    assert.equal(await status(bearerHeaders(adminToken)), 200);
+    const denied = await fetch(`${app.url}/api/jobs?job=crawl`);
+    assert.equal(denied.headers.get("WWW-Authenticate"), 'Bearer realm="craveny"');
     await denied.body?.cancel();
-    assert.ok(!configured.logs.join("\n").includes(ADMIN_HEADERS.Authorization.slice(7)));
+    assert.ok(!app.logs.join("\n").includes(adminToken));
   } finally {
-    await configured.close();
-    await unconfigured.close();
+    await app.close();
   }
 });

@@ -1,14 +1,13 @@
 // /api/models and /api/ab-tests over HTTP: admin only, validation naming every problem, prompt
 // versions on edit, 409s for taken names and illegal status moves.
 import assert from "node:assert/strict";
-import { ADMIN_HEADERS, adminConfig } from "../../tests/support/admin.ts";
-import { startTestApp, type TestApp } from "../../tests/support/app.ts";
+import { type AdminTestApp, startAdminTestApp } from "../../tests/support/admin.ts";
 import { DEFAULT_PROMPT_TEMPLATE } from "../predict/prompt.ts";
 
-async function call(app: TestApp, method: string, path: string, body?: unknown) {
+async function call(app: AdminTestApp, method: string, path: string, body?: unknown) {
   const response = await fetch(`${app.url}/api${path}`, {
     method,
-    headers: ADMIN_HEADERS,
+    headers: app.adminHeaders,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: response.status === 204 ? null : await response.json() };
@@ -27,9 +26,9 @@ const LLM = {
 };
 
 Deno.test("/api/models", async (t) => {
-  const app = await startTestApp({ app: { config: adminConfig() } });
+  const app = await startAdminTestApp();
   try {
-    await t.step("without the admin token: 401", async () => {
+    await t.step("without an access token: 401", async () => {
       const response = await fetch(`${app.url}/api/models`);
       assert.equal(response.status, 401);
       await response.body?.cancel();
@@ -106,7 +105,7 @@ Deno.test("/api/models", async (t) => {
 });
 
 Deno.test("/api/ab-tests", async (t) => {
-  const app = await startTestApp({ app: { config: adminConfig() } });
+  const app = await startAdminTestApp();
   try {
     const model = async (name: string, modelId: string) =>
       (await call(app, "POST", "/models", { name, provider: "builtin", modelId })).body.model.id;
@@ -176,6 +175,34 @@ Deno.test("/api/ab-tests", async (t) => {
       );
       assert.equal((await call(app, "GET", `/ab-tests/${draft.body.experiment.id}`)).status, 404);
     });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("/api/ab-tests: odd periods never break a start or a stop", async () => {
+  const app = await startAdminTestApp();
+  try {
+    const model = async (name: string, modelId: string) =>
+      (await call(app, "POST", "/models", { name, provider: "builtin", modelId })).body.model.id;
+    const variants = [
+      { name: "A", modelId: await model("m1", "momentum"), weight: 1 },
+      { name: "B", modelId: await model("m2", "news-tone"), weight: 1 },
+    ];
+    const future = { startsAt: "2099-01-01", endsAt: "2099-02-01" };
+    const early = (await call(app, "POST", "/ab-tests", { name: "future", variants, ...future }))
+      .body.experiment.id;
+    assert.equal((await call(app, "POST", `/ab-tests/${early}/start`)).status, 200);
+    const stopped = await call(app, "POST", `/ab-tests/${early}/stop`);
+    assert.equal(stopped.status, 200, "stopped before its start");
+    assert.ok(stopped.body.experiment.endsAt > stopped.body.experiment.startsAt);
+
+    const past =
+      (await call(app, "POST", "/ab-tests", { name: "past", variants, endsAt: "2020-01-01" }))
+        .body.experiment.id;
+    const started = await call(app, "POST", `/ab-tests/${past}/start`);
+    assert.equal(started.status, 200, "a draft whose end already passed");
+    assert.ok(started.body.experiment.startsAt < started.body.experiment.endsAt);
   } finally {
     await app.close();
   }

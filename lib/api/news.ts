@@ -17,7 +17,7 @@ import {
 import { VectorStoreUnavailable } from "../vectors/port.ts";
 
 /** Longest query text: a headline plus a summary fits comfortably. */
-const MAX_QUERY_LENGTH = 2_000;
+export const MAX_QUERY_LENGTH = 2_000;
 
 function decodeCursor(value: unknown): NewsCursor {
   if (!Array.isArray(value) || value.length !== 2) throw new Error("cursor shape");
@@ -56,8 +56,8 @@ export function similarNewsJson(item: SimilarNews) {
   };
 }
 
-/** The embedder's API or the vector store is down: the client may retry later. */
-function unavailable(error: unknown): never {
+/** The embedder's API or the vector store is down: a 503, the client may retry later. */
+export function searchUnavailable(error: unknown): never {
   if (
     error instanceof VectorStoreUnavailable || error instanceof EmbedRequestError ||
     error instanceof EmbedResponseError
@@ -107,7 +107,7 @@ export function newsRouter(app: AppContext): Hono<AppEnv> {
     const results = await findSimilarNews(
       { sql: app.db.sql, vectors: app.vectors, embedder: app.embedder },
       { text, newsId: like || undefined, asOf, k, symbol: query.symbol("symbol") },
-    ).catch(unavailable);
+    ).catch(searchUnavailable);
     return c.json({
       before: asOf.toISOString(),
       embedder: app.embedder.id,

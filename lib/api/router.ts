@@ -3,8 +3,9 @@
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
-import { requireAdminToken } from "../http/admin_token.ts";
 import { NotFound } from "../http/errors.ts";
+import { requireRole } from "../http/require_role.ts";
+import { authRouter } from "./auth.ts";
 import { evaluationsRouter } from "./evaluations.ts";
 import { experimentsRouter } from "./experiments.ts";
 import { jobsRouter } from "./jobs.ts";
@@ -12,6 +13,7 @@ import { modelsRouter } from "./models.ts";
 import { newsRouter } from "./news.ts";
 import { predictionsRouter } from "./predictions.ts";
 import { stocksRouter } from "./stocks.ts";
+import { streamRouter } from "./stream.ts";
 
 export const API_VERSION = "1";
 
@@ -20,7 +22,7 @@ export interface ApiSection {
   path: `/${string}`;
   description: string;
   router(app: AppContext): Hono<AppEnv>;
-  /** Admin only: every request needs the admin bearer token (lib/http/admin_token.ts). */
+  /** Admin only: every request needs an admin's access token (lib/http/require_role.ts). */
   admin?: boolean;
 }
 
@@ -29,6 +31,11 @@ export interface ApiSection {
  * `{ path: "/stocks", description: "Stocks and prices", router: stocksRouter }`.
  */
 export const SECTIONS: readonly ApiSection[] = [
+  {
+    path: "/auth",
+    description: "Sign in, refresh and sign out; the signed-in user",
+    router: authRouter,
+  },
   { path: "/stocks", description: "Stocks and their daily prices", router: stocksRouter },
   { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
   { path: "/jobs", description: "Recent job runs (admin)", router: jobsRouter, admin: true },
@@ -41,6 +48,11 @@ export const SECTIONS: readonly ApiSection[] = [
     path: "/evaluations",
     description: "Model leaderboard, metrics and curves, paired comparisons, A/B results",
     router: evaluationsRouter,
+  },
+  {
+    path: "/stream",
+    description: "New live predictions as server-sent events (/api/stream/predictions)",
+    router: streamRouter,
   },
   {
     path: "/models",
@@ -64,7 +76,7 @@ export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SEC
       version: API_VERSION,
       sections: sections.map(({ path, description }) => ({ path: `/api${path}`, description })),
     }));
-  const admin = requireAdminToken(app.config);
+  const admin = requireRole("admin");
   for (const section of sections) {
     if (section.admin) api.use(section.path, admin).use(`${section.path}/*`, admin);
     api.route(section.path, section.router(app));

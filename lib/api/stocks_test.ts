@@ -37,11 +37,13 @@ Deno.test("/api/stocks", async (t) => {
     assert.deepEqual(
       body.sections.map((section: { path: string }) => section.path),
       [
+        "/api/auth",
         "/api/stocks",
         "/api/news",
         "/api/jobs",
         "/api/predictions",
         "/api/evaluations",
+        "/api/stream",
         "/api/models",
         "/api/ab-tests",
       ],

@@ -14,7 +14,7 @@ export const POPULATIONS = ["clean", "contaminated"] as const;
 export type Population = typeof POPULATIONS[number];
 
 /** The index ETF whose return over the same days is the market benchmark. */
-const INDEX_SYMBOL = "SPY";
+export const INDEX_SYMBOL = "SPY";
 
 /** Which snapshot: live and replay never mix, and windows are days of exits (null: all time). */
 export interface SnapshotKey {

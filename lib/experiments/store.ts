@@ -84,6 +84,7 @@ export async function updateDraft(
 /**
  * Moves the experiment from `from` to `to` (checked by the caller with `canMove`) unless another
  * request moved it first. Starting sets a missing start to now; stopping ends the period now.
+ * Never violates the period's `ends_at > starts_at` check, whatever the dates.
  */
 export async function moveExperiment(
   sql: ISql,
@@ -93,8 +94,13 @@ export async function moveExperiment(
 ): Promise<Experiment | null> {
   const [row] = await sql<ExperimentRow[]>`
     update ab_test set status = ${to}, updated_at = now(),
-      starts_at = case when ${to} = 'running' then coalesce(starts_at, now()) else starts_at end,
-      ends_at = case when ${to} = 'stopped' then least(coalesce(ends_at, now()), now())
+      -- Both bounds keep the period non-empty (ends_at > starts_at): a draft whose end already
+      -- passed starts just before it (and is never live); an experiment stopped before its start
+      -- ends a second after it.
+      starts_at = case when ${to} = 'running'
+        then coalesce(starts_at, least(now(), ends_at - interval '1 second')) else starts_at end,
+      ends_at = case when ${to} = 'stopped'
+        then greatest(least(coalesce(ends_at, now()), now()), starts_at + interval '1 second')
         else ends_at end
     where id = ${id} and status = ${from}
     returning *`;

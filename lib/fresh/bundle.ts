@@ -3,6 +3,7 @@
 import * as esbuild from "esbuild";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sha256Hex } from "../crypto/sha256.ts";
 import { findImportMap, importMapPlugin } from "./esbuild_imports.ts";
 
 export interface IslandSource {
@@ -127,4 +128,9 @@ async function build(
 export async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+/** Names the build: its file names carry content hashes, so it changes when any file does. */
+export async function bundleId(bundle: IslandBundle): Promise<string> {
+  return (await sha256Hex([...bundle.files.keys()].sort().join("\n"))).slice(0, 12);
 }

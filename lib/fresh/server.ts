@@ -8,7 +8,7 @@ import { createLogger } from "../log.ts";
 import type { Logger } from "../log.ts";
 import type { State } from "../state.ts";
 import { createAssetPlanner, ISLANDS_PATH } from "./assets.ts";
-import { buildIslands, gzipSize } from "./bundle.ts";
+import { buildIslands, bundleId, gzipSize } from "./bundle.ts";
 import type { IslandSource } from "./bundle.ts";
 import { dispatch } from "./dispatch.ts";
 import { pageErrorOutcome } from "./error_policy.ts";
@@ -33,7 +33,7 @@ export interface FreshOptions {
 }
 
 export interface FreshHandler<S = State> {
-  /** Page request; `state` seeds ctx.state (the host passes { app: AppContext, requestId }). */
+  /** Page request; `state` seeds ctx.state (the host passes lib/state.ts's initialState). */
   handle(req: Request, state: S): Promise<Response>;
   /** /static/* requests (island bundles and static/ files); null when the path isn't static. */
   serveStatic(req: Request): Promise<Response | null>;
@@ -41,6 +41,8 @@ export interface FreshHandler<S = State> {
   pageScriptBytes(html: string): Promise<number>;
   /** How long the start-up island build took. */
   readonly islandBuildMs: number;
+  /** Changes whenever a built island file does (page caches put it in their ETags). */
+  readonly buildId: string;
   close(): Promise<void>;
 }
 
@@ -204,6 +206,7 @@ export async function createFreshHandler<S = State>(
       return total;
     },
     islandBuildMs: bundle.buildMs,
+    buildId: await bundleId(bundle),
     close() {
       unregister();
       return Promise.resolve();

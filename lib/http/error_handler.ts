@@ -30,6 +30,7 @@ export function errorHandler(log: Logger): ErrorHandler<AppEnv> {
       if (error.status >= 500) log.error("request failed", { ...context, error: error.message });
       return Response.json(errorBody(error.code, error.message, error.details), {
         status: error.status,
+        headers: error.headers,
       });
     }
     // Raised by Hono itself (and by its helpers) for client mistakes.

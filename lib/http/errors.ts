@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Response headers that belong to the error (WWW-Authenticate, Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = "HttpError";
@@ -18,9 +20,14 @@ export class BadRequest extends HttpError {
   }
 }
 
+/** The challenge every 401 carries (RFC 9110): this API takes bearer tokens. */
+export const BEARER_CHALLENGE = 'Bearer realm="craveny"';
+/** The challenge when a token was presented but refused (RFC 6750). */
+export const INVALID_TOKEN_CHALLENGE = `${BEARER_CHALLENGE}, error="invalid_token"`;
+
 export class Unauthorized extends HttpError {
-  constructor(message = "Sign in required") {
-    super(401, "unauthorized", message);
+  constructor(message = "Sign in required", challenge = BEARER_CHALLENGE, code = "unauthorized") {
+    super(401, code, message, undefined, { "WWW-Authenticate": challenge });
   }
 }
 
@@ -39,6 +46,14 @@ export class NotFound extends HttpError {
 export class Conflict extends HttpError {
   constructor(message: string) {
     super(409, "conflict", message);
+  }
+}
+
+export class TooManyRequests extends HttpError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, "too_many_requests", message, { retryAfterSeconds }, {
+      "Retry-After": String(retryAfterSeconds),
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // left alone.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env.ts";
+import { isHttps } from "./request_origin.ts";
 import { setResponseHeaders } from "./response_headers.ts";
 
 /**
@@ -22,8 +23,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/**
+ * HSTS: a year, subdomains included. Sent only on responses that travelled over TLS (browsers
+ * ignore it on plain http, and a development server on http://localhost must stay reachable).
+ */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
 export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;
+  /** Believe X-Forwarded-Proto (TRUST_PROXY): TLS ends at the proxy in front of Craveny. */
+  trustProxy?: boolean;
 }
 
 export function securityHeaders(options: SecurityHeadersOptions = {}) {
@@ -35,8 +44,13 @@ export function securityHeaders(options: SecurityHeadersOptions = {}) {
     ["Content-Security-Policy", options.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY],
     ["Cross-Origin-Opener-Policy", "same-origin"],
   ];
+  const overTls: [string, string][] = [
+    ...headers,
+    ["Strict-Transport-Security", STRICT_TRANSPORT_SECURITY],
+  ];
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    setResponseHeaders(c, headers, { keep: true });
+    const tls = isHttps(c.req.raw, options.trustProxy ?? false);
+    setResponseHeaders(c, tls ? overTls : headers, { keep: true });
   });
 }

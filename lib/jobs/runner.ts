@@ -1,4 +1,6 @@
+import { bumpDataVersion } from "../cache/data_version.ts";
 import type { AppContext } from "../context.ts";
+import type { Logger } from "../log.ts";
 import type { Job, JobCounts, JobName } from "./job.ts";
 import { finishRun, interruptAbandonedRuns, startRun } from "./store.ts";
 
@@ -45,6 +47,47 @@ export async function runJob(
     log.info("job skipped: another run holds the lock");
     return { status: "skipped", reason: "another run holds the lock" };
   }
+  try {
+    const outcome = await execute(job, app, log, signal, args);
+    // Pages are cached under the data version: whatever the run wrote shows on the next view.
+    if (mayHaveWritten(outcome)) await bumpDataVersion(app.cache);
+    return outcome;
+  } finally {
+    await lock.release().catch((error) => log.warn("job lock release failed", { error }));
+  }
+}
+
+/** Counts that tally what a run did not write (existing, skipped.no_prices, news.duplicates…). */
+const NOTHING_WRITTEN = new Set([
+  "existing",
+  "abstained",
+  "failed",
+  "duplicates",
+  "rejected",
+  "skipped",
+]);
+
+/**
+ * Whether a run may have changed what pages show: a failed run may have written before it
+ * failed; another run did when it counted anything but nothing-written tallies. Guessing "yes"
+ * costs a re-render of each page, guessing "no" would show stale pages until they expire.
+ */
+export function mayHaveWritten(outcome: JobOutcome): boolean {
+  if (outcome.status === "skipped") return false;
+  if (outcome.status === "failed") return outcome.runId !== null;
+  return Object.entries(outcome.counts).some(([name, count]) =>
+    count > 0 && !name.split(".").some((part) => NOTHING_WRITTEN.has(part))
+  );
+}
+
+/** One run under the lock: recorded in job_run, never throwing. */
+async function execute(
+  job: Job,
+  app: AppContext,
+  log: Logger,
+  signal: AbortSignal,
+  args: string[],
+): Promise<JobOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let runId: number | undefined;
@@ -84,7 +127,5 @@ export async function runJob(
       );
     }
     return { status: "failed", runId: runId ?? null, error: message, ms: elapsed() };
-  } finally {
-    await lock.release().catch((error) => log.warn("job lock release failed", { error }));
   }
 }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { readDataVersion } from "../cache/data_version.ts";
 import { openTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
 import { openTestCaches } from "../../tests/support/cache.ts";
 import { openTestContext, type TestContext } from "../../tests/support/context.ts";
 import type { AppContext } from "../context.ts";
 import { createLogger } from "../log.ts";
 import type { Job } from "./job.ts";
-import { runJob } from "./runner.ts";
+import { mayHaveWritten, runJob } from "./runner.ts";
 import { recentRuns } from "./store.ts";
 
 function context(db: TestDatabase, cache: AppContext["cache"]): Promise<TestContext> {
@@ -122,5 +123,61 @@ Deno.test("job runner", async (t) => {
     assert.deepEqual(row.counts, { labelled: 1 });
   });
 
+  await t.step(
+    "a run that wrote something bumps the data version; one that didn't, not",
+    async () => {
+      const run = async (counts: Record<string, number>) => {
+        const before = await readDataVersion(app.cache);
+        const job: Job = {
+          name: "crawl",
+          description: "counts",
+          run: () => Promise.resolve(counts),
+        };
+        assert.equal((await runJob(job, app)).status, "succeeded");
+        return (await readDataVersion(app.cache)) !== before;
+      };
+      assert.equal(await run({ "prices.inserted": 3, "news.duplicates": 2 }), true);
+      assert.equal(
+        await run({ existing: 500, "skipped.no_prices": 2, "news.duplicates": 4 }),
+        false,
+      );
+      assert.equal(await run({}), false);
+      const failing: Job = {
+        name: "crawl",
+        description: "fails after it may have written",
+        run: () => Promise.reject(new Error("source down")),
+      };
+      const before = await readDataVersion(app.cache);
+      assert.equal((await runJob(failing, app)).status, "failed");
+      assert.notEqual(await readDataVersion(app.cache), before);
+    },
+  );
+
   await cache.close();
+});
+
+Deno.test("mayHaveWritten: counts of things written, failures, never a skipped run", () => {
+  const ran = (counts: Record<string, number>) =>
+    mayHaveWritten({ status: "succeeded", runId: 1, counts, ms: 1 });
+  assert.equal(ran({ predicted: 10, existing: 3 }), true);
+  assert.equal(ran({ labelled: 0, snapshots: 6 }), true);
+  assert.equal(ran({ existing: 3, abstained: 2, failed: 1, "skipped.daily_cap": 1 }), false);
+  assert.equal(ran({ "news.rejected": 1, "news.duplicates": 9, "prices.inserted": 0 }), false);
+  assert.equal(
+    mayHaveWritten({
+      status: "partial",
+      runId: 1,
+      counts: { "news.inserted": 1 },
+      problems: [],
+      ms: 1,
+    }),
+    true,
+  );
+  assert.equal(mayHaveWritten({ status: "failed", runId: 4, error: "x", ms: 1 }), true);
+  assert.equal(
+    mayHaveWritten({ status: "failed", runId: null, error: "database down", ms: 1 }),
+    false,
+    "it never started",
+  );
+  assert.equal(mayHaveWritten({ status: "skipped", reason: "locked" }), false);
 });

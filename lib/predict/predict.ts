@@ -182,6 +182,8 @@ async function predictOne(
       ...usage,
     });
     tally(inserted ? "predicted" : "existing");
+    // Replays write history nobody is watching arrive; live calls go to open dashboards.
+    if (inserted && inputs.mode === "live") app.newPredictions.notify();
   };
 
   if (!isLlm(model)) {

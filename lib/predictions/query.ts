@@ -1,6 +1,8 @@
 // Reading predictions (lib/predictions/store.ts writes them): filtered, keyset-paginated lists with
-// everything a page or an export shows, and each model's latest call on one stock.
+// everything a page or an export shows, each model's latest call on one stock, the dashboard's
+// strongest signals, and live predictions by id for the prediction stream.
 import type { ISql } from "postgres";
+import type { LiveSignal } from "../live/signal.ts";
 import type { Direction, PredictionMode } from "../predict/types.ts";
 
 export const CONTAMINATED_FILTERS = ["include", "exclude", "only"] as const;
@@ -216,14 +218,17 @@ export async function latestPredictionsForStock(
   stockId: number,
   limit: number,
 ): Promise<ListedPrediction[]> {
+  // The ids first: the columns (cited news among them) are then built for those rows only.
   const rows = await sql<PredictionRow[]>`
-    select * from (
-      select distinct on (p.model_id) ${PREDICTION_COLUMNS(sql)}
-      from ${PREDICTION_SOURCE(sql)}
-      where p.stock_id = ${stockId}
-      order by p.model_id, p.as_of desc, p.id desc
-    ) latest
-    order by latest.as_of desc, latest.model_name
+    with latest as (
+      select distinct on (model_id) id from prediction
+      where stock_id = ${stockId}
+      order by model_id, as_of desc, id desc
+    )
+    select ${PREDICTION_COLUMNS(sql)}
+    from ${PREDICTION_SOURCE(sql)}
+    where p.id in (select id from latest)
+    order by p.as_of desc, m.name
     limit ${limit}`;
   return rows.map(toPrediction);
 }
@@ -232,4 +237,131 @@ export async function latestPredictionsForStock(
 export async function predictionModelNames(sql: ISql): Promise<string[]> {
   const rows = await sql<{ name: string }[]>`select name from model order by name`;
   return rows.map((row) => row.name);
+}
+
+/**
+ * The trusted models' live up and down calls as of each stock's latest live close (crypto trades
+ * at weekends, equities don't: each stock has its own latest day), most confident first. Stocks
+ * whose latest call is over a week older than the newest are left out; flat calls are no trade.
+ */
+export async function strongestSignals(
+  sql: ISql,
+  options: { models: readonly string[]; limit: number },
+): Promise<ListedPrediction[]> {
+  if (options.models.length === 0) return [];
+  // Asked first, so the planner sees the bound and reads only that week through the as_of index.
+  const [{ newest }] = await sql<{ newest: Date | null }[]>`
+    select max(as_of) as newest from prediction where mode = 'live'`;
+  if (newest === null) return [];
+  const since = new Date(newest.getTime() - 7 * 86_400_000);
+  const rows = await sql<PredictionRow[]>`
+    with latest as (
+      select distinct on (q.stock_id) q.stock_id, q.as_of from prediction q
+      where q.mode = 'live' and q.as_of > ${since}
+      order by q.stock_id, q.as_of desc
+    )
+    select ${PREDICTION_COLUMNS(sql)}
+    from ${PREDICTION_SOURCE(sql)}
+    join latest l on l.stock_id = p.stock_id and l.as_of = p.as_of
+    where p.mode = 'live' and not p.contaminated and p.direction <> 'flat'
+      and m.name = any(${options.models as string[]}::text[])
+    order by p.confidence desc, p.as_of desc, p.id desc
+    limit ${options.limit}`;
+  return rows.map(toPrediction);
+}
+
+const LIVE_SIGNAL_COLUMNS = (sql: ISql) =>
+  sql`p.id, m.name as model, s.symbol, p.as_of as "asOf", p.horizon, p.direction, p.confidence`;
+
+type LiveSignalRow = Omit<LiveSignal, "asOf"> & { asOf: Date };
+
+const toLiveSignal = (row: LiveSignalRow): LiveSignal => ({
+  ...row,
+  asOf: row.asOf.toISOString(),
+});
+
+/** The newest live predictions, newest first. */
+export async function latestLiveSignals(sql: ISql, limit: number): Promise<LiveSignal[]> {
+  const rows = await sql<LiveSignalRow[]>`
+    select ${LIVE_SIGNAL_COLUMNS(sql)}
+    from prediction p join model m on m.id = p.model_id join stock s on s.id = p.stock_id
+    where p.mode = 'live'
+    order by p.as_of desc, p.id desc
+    limit ${limit}`;
+  return rows.map(toLiveSignal);
+}
+
+/** Live predictions stored after id `afterId`, oldest first, at most `limit`. */
+export async function liveSignalsAfter(
+  sql: ISql,
+  afterId: number,
+  limit: number,
+): Promise<LiveSignal[]> {
+  const rows = await sql<LiveSignalRow[]>`
+    select ${LIVE_SIGNAL_COLUMNS(sql)}
+    from prediction p join model m on m.id = p.model_id join stock s on s.id = p.stock_id
+    where p.mode = 'live' and p.id > ${afterId}
+    order by p.id
+    limit ${limit}`;
+  return rows.map(toLiveSignal);
+}
+
+/**
+ * Where to resume after `afterId` so that at most `limit` live predictions come back: `afterId`
+ * itself when fewer are newer, else the id just before the `limit`-th newest.
+ */
+export async function liveResumePoint(sql: ISql, afterId: number, limit: number): Promise<number> {
+  const [{ resume }] = await sql<{ resume: number }[]>`
+    select coalesce(min(id) - 1, ${afterId}) as resume from (
+      select id from prediction where mode = 'live' and id > ${afterId}
+      order by id desc limit ${limit}
+    ) newest`;
+  return resume;
+}
+
+/** The highest prediction id (0 when there is none): a stream starts after it. */
+export async function latestPredictionId(sql: ISql): Promise<number> {
+  const [{ id }] = await sql<{ id: number | null }[]>`select max(id) as id from prediction`;
+  return id ?? 0;
+}
+
+/** One model's call on one stock, for marking on its price chart. */
+export interface StockCall {
+  asOf: Date;
+  horizon: number;
+  direction: Direction;
+  confidence: number;
+  mode: PredictionMode;
+  outcome: PredictionOutcome | null;
+}
+
+/**
+ * A model's clean calls on a stock at its shortest horizon there, as of `since` or later, oldest
+ * first (live and replay alike: a replay obeys the same point-in-time rules).
+ */
+export async function stockCalls(
+  sql: ISql,
+  options: { stockId: number; model: string; since: Date },
+): Promise<StockCall[]> {
+  const rows = await sql<
+    (Omit<StockCall, "outcome"> & Pick<PredictionRow, "realized_return" | "result">)[]
+  >`
+    with calls as (
+      select p.id, p.as_of, p.horizon, p.direction, p.confidence, p.mode
+      from prediction p join model m on m.id = p.model_id
+      where p.stock_id = ${options.stockId} and m.name = ${options.model} and not p.contaminated
+        and p.as_of >= ${options.since}
+    )
+    select c.as_of as "asOf", c.horizon, c.direction, c.confidence, c.mode, o.realized_return,
+      o.result
+    from calls c
+    left join prediction_outcome o on o.prediction_id = c.id
+    where c.horizon = (select min(horizon) from calls)
+    order by c.as_of, c.id`;
+  return rows.map(({ realized_return, result, ...call }) => ({
+    ...call,
+    outcome: realized_return === null || result === null
+      ? null
+      : { realizedReturn: realized_return, result },
+  }));
 }

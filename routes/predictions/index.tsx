@@ -1,7 +1,7 @@
-// What the models predicted, newest first: a GET filter form (the /api/predictions parameters),
-// a page of predictions with their outcomes once known, a cursor link to the next page and the
-// same selection as a CSV download.
-import { PredictionFilterForm } from "../../components/PredictionFilterForm.tsx";
+// What the models predicted, newest first: a GET filter form (the /api/predictions parameters;
+// the PredictionFilters island makes it update the list as you change it), a page of predictions
+// with their outcomes once known, a cursor link to the next page and the same selection as a CSV
+// download.
 import { PREDICTION_COLUMNS, PredictionRow } from "../../components/PredictionRow.tsx";
 import {
   predictionCursor,
@@ -9,6 +9,10 @@ import {
   readPredictionCursor,
   readPredictionFilters,
 } from "../../lib/api/predictions_params.ts";
+import LivePredictionFilters, {
+  CSV_LINK_ID,
+  RESULTS_ID,
+} from "../../islands/PredictionFilters.tsx";
 import { define } from "../../lib/fresh/define.ts";
 import { QueryParams } from "../../lib/http/query.ts";
 import {
@@ -84,47 +88,51 @@ export default define.page<PredictionsData>(({ data }) => {
     <>
       <div class="page-heading">
         <h1>Predictions</h1>
-        <a href={csvHref} download="predictions.csv">Download CSV</a>
+        <span id={CSV_LINK_ID}>
+          <a href={csvHref} download="predictions.csv">Download CSV</a>
+        </span>
       </div>
-      <PredictionFilterForm filters={filters} models={models} />
-      {predictions.length > 0
-        ? (
-          <div class="table-scroll">
-            <table class="data-table predictions-table">
-              <caption class="visually-hidden">Predictions, newest first</caption>
-              <thead>
-                <tr>
-                  {PREDICTION_COLUMNS.map((column) => (
-                    <th
-                      key={column}
-                      scope="col"
-                      class={column === "Confidence" ? "number" : undefined}
-                    >
-                      {column}
-                    </th>
+      <LivePredictionFilters filters={filters} models={models} />
+      <div id={RESULTS_ID}>
+        {predictions.length > 0
+          ? (
+            <div class="table-scroll">
+              <table class="data-table predictions-table">
+                <caption class="visually-hidden">Predictions, newest first</caption>
+                <thead>
+                  <tr>
+                    {PREDICTION_COLUMNS.map((column) => (
+                      <th
+                        key={column}
+                        scope="col"
+                        class={column === "Confidence" ? "number" : undefined}
+                      >
+                        {column}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {predictions.map((prediction) => (
+                    <PredictionRow key={prediction.id} prediction={prediction} />
                   ))}
-                </tr>
-              </thead>
-              <tbody>
-                {predictions.map((prediction) => (
-                  <PredictionRow key={prediction.id} prediction={prediction} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-        : narrowed
-        ? (
-          <p>
-            No predictions match these filters. <a href="/predictions">Show all predictions</a>
-          </p>
-        )
-        : <EmptyState />}
-      {nextHref && (
-        <nav class="pager" aria-label="Pages">
-          <a href={nextHref} rel="next">Next page</a>
-        </nav>
-      )}
+                </tbody>
+              </table>
+            </div>
+          )
+          : narrowed
+          ? (
+            <p>
+              No predictions match these filters. <a href="/predictions">Show all predictions</a>
+            </p>
+          )
+          : <EmptyState />}
+        {nextHref && (
+          <nav class="pager" aria-label="Pages">
+            <a href={nextHref} rel="next">Next page</a>
+          </nav>
+        )}
+      </div>
     </>
   );
 });

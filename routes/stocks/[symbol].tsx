@@ -1,11 +1,17 @@
-// One stock: a year of closes with its 20-day average (server-rendered SVG), key indicators, each
-// model's latest prediction, the latest matched news, and earlier news like one of them (?like=ID;
-// the newest by default) with what the market did after each.
+// One stock: a year of closes with its 20-day average and where one model's calls turned
+// (?calls=MODEL; by default the model of the most confident latest call) — a server-rendered SVG
+// that its island makes interactive —, key indicators, each model's latest prediction, the latest
+// matched news, and earlier news like one of them (?like=ID; the newest by default) with what the
+// market did after each.
 import { ChangeLabel } from "../../components/ChangeLabel.tsx";
+import { formatMetric } from "../../components/MetricValue.tsx";
 import { LatestPredictions } from "../../components/LatestPredictions.tsx";
 import { PriceChart } from "../../components/PriceChart.tsx";
+import { Select } from "../../components/Select.tsx";
 import { SimilarNewsList } from "../../components/SimilarNewsList.tsx";
 import { formatUtc } from "../../components/UtcTime.tsx";
+import { callChanges, callMarkers } from "../../lib/charts/call_changes.ts";
+import type { ChartMarker } from "../../lib/charts/series.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { define } from "../../lib/fresh/define.ts";
 import { NotFound } from "../../lib/http/errors.ts";
@@ -13,7 +19,12 @@ import { QueryParams } from "../../lib/http/query.ts";
 import { rollingVolatility, rsi, sma } from "../../lib/market/indicators.ts";
 import { type PriceBar, priceBars } from "../../lib/market/store.ts";
 import { newsForStock, type StockNews } from "../../lib/news/store.ts";
-import { latestPredictionsForStock, type ListedPrediction } from "../../lib/predictions/query.ts";
+import {
+  latestPredictionsForStock,
+  type ListedPrediction,
+  type StockCall,
+  stockCalls,
+} from "../../lib/predictions/query.ts";
 import type { Stock } from "../../lib/stocks/stock.ts";
 import { getStock } from "../../lib/stocks/store.ts";
 import { normalizeSymbol } from "../../lib/stocks/symbol.ts";
@@ -32,10 +43,21 @@ interface LikeThis {
   results: SimilarNews[] | null;
 }
 
+/** One model's turns, marked on the chart. */
+interface MarkedCalls {
+  /** Models that predicted this stock, to choose from. */
+  models: string[];
+  /** The model whose calls are marked; null when no model predicted the stock. */
+  model: string | null;
+  markers: ChartMarker[];
+  horizon: number | null;
+}
+
 interface StockData {
   stock: Stock;
   bars: PriceBar[];
   averages: (number | null)[];
+  calls: MarkedCalls;
   rsi14: number | null;
   volatility20: number | null;
   predictions: ListedPrediction[];
@@ -62,9 +84,52 @@ async function likeThis(app: AppContext, item: StockNews): Promise<LikeThis> {
   }
 }
 
+/** "momentum: ▲ up, 72%, over 1 trading day, as of 2024-03-04 (replay) — win +1.20%". */
+function describeCall(model: string, call: StockCall): string {
+  const days = call.horizon === 1 ? "1 trading day" : `${call.horizon} trading days`;
+  const arrow = call.direction === "up" ? "▲" : call.direction === "down" ? "▼" : "▶";
+  const outcome = call.outcome
+    ? ` — ${call.outcome.result} ${formatMetric(call.outcome.realizedReturn, "return")}`
+    : "";
+  return `${model}: ${arrow} ${call.direction}, ${
+    Math.round(call.confidence * 100)
+  }%, over ${days}, ` +
+    `as of ${call.asOf.toISOString().slice(0, 10)}${
+      call.mode === "replay" ? " (replay)" : ""
+    }${outcome}`;
+}
+
+/** The turns of `chosen` (else of the model with the most confident latest call) on the chart. */
+async function markedCalls(
+  app: AppContext,
+  stock: Stock,
+  bars: PriceBar[],
+  latest: ListedPrediction[],
+  chosen: string | undefined,
+): Promise<MarkedCalls> {
+  const models = latest.map((p) => p.model.name).sort();
+  const confident = latest.filter((p) => p.direction !== "flat")
+    .toSorted((a, b) => b.confidence - a.confidence)[0];
+  const model = chosen ?? confident?.model.name ?? models[0] ?? null;
+  if (model === null || bars.length === 0) return { models, model, markers: [], horizon: null };
+  const calls = await stockCalls(app.db.sql, {
+    stockId: stock.id,
+    model,
+    since: bars[0].closedAt,
+  });
+  const markers = callMarkers(
+    bars.map((bar) => bar.closedAt),
+    callChanges(calls),
+    (call) => describeCall(model, call),
+  );
+  return { models, model, markers, horizon: calls[0]?.horizon ?? null };
+}
+
 export const handler = define.handlers<StockData>({
   async GET(req, ctx) {
-    const like = QueryParams.of(req.url).integer("like", {
+    const query = QueryParams.of(req.url);
+    const chosenModel = query.text("calls", 100);
+    const like = query.integer("like", {
       min: 1,
       max: Number.MAX_SAFE_INTEGER,
       fallback: 0,
@@ -88,10 +153,12 @@ export const handler = define.handlers<StockData>({
     const closes = history.map((bar) => bar.adjClose ?? bar.close);
     const averages = sma(closes, AVERAGE_DAYS);
     const start = Math.max(0, history.length - CHART_BARS);
+    const bars = history.slice(start);
     return ctx.render({
       stock,
-      bars: history.slice(start),
+      bars,
       averages: averages.slice(start),
+      calls: await markedCalls(ctx.state.app, stock, bars, predictions, chosenModel),
       rsi14: rsi(closes, 14).at(-1) ?? null,
       volatility20: rollingVolatility(closes, 20, { annualize: true }).at(-1) ?? null,
       predictions,
@@ -115,7 +182,7 @@ function matchedOn(kind: string | null): string {
 }
 
 export default define.page<StockData>(({ data }) => {
-  const { stock, bars, averages, rsi14, volatility20, predictions, news, likeThis } = data;
+  const { stock, bars, averages, calls, rsi14, volatility20, predictions, news, likeThis } = data;
   const last = bars.at(-1);
   const previous = bars.at(-2);
   return (
@@ -165,7 +232,25 @@ export default define.page<StockData>(({ data }) => {
           average: averages[index],
         }))}
         averageLabel={`${AVERAGE_DAYS}-day average`}
+        markers={calls.markers}
+        markerLegend={calls.model && calls.horizon
+          ? `Triangles: where ${calls.model}'s ${calls.horizon}-day call turned up (▲, below the ` +
+            `line) or down (▼, above it).`
+          : undefined}
       />
+      {calls.models.length > 1 && (
+        <form class="filter-form chart-calls" method="get" aria-label="Calls marked on the chart">
+          <Select
+            name="calls"
+            label="Mark where this model's call turned"
+            value={calls.model ?? ""}
+            choices={calls.models.map((name) => ({ value: name, label: name }))}
+          />
+          <div class="filter-actions">
+            <button type="submit">Show</button>
+          </div>
+        </form>
+      )}
       <section aria-labelledby="predictions-title">
         <h2 id="predictions-title">Latest predictions</h2>
         {predictions.length === 0

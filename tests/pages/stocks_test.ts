@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import type { Database } from "../../lib/db/port.ts";
 import type { DailyBar } from "../../lib/market/port.ts";
-import { upsertPriceBars } from "../../lib/market/store.ts";
+import type { Direction } from "../../lib/predict/types.ts";
+import { priceBars, upsertPriceBars } from "../../lib/market/store.ts";
 import { contentHash } from "../../lib/news/content_hash.ts";
 import { upsertNews } from "../../lib/news/store.ts";
-import { upsertStocks } from "../../lib/stocks/store.ts";
+import { getStock, upsertStocks } from "../../lib/stocks/store.ts";
 import { embedPendingNews } from "../../lib/embed/embed_news.ts";
 import { OfflineEmbedder } from "../../lib/embed/offline.ts";
 import { createLogger } from "../../lib/log.ts";
@@ -14,6 +15,7 @@ import { plantPointInTimeNews, QUERY } from "../support/canary.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { testBar } from "../support/fixtures.ts";
 import { withPages } from "../support/pages.ts";
+import { addTestModels, addTestPredictions } from "../support/predictions.ts";
 import { openTestVectorStore } from "../support/vectors.ts";
 
 const quiet = createLogger("error", () => {});
@@ -162,6 +164,55 @@ Deno.test("stock page: chart, stats and the latest news", async () => {
     ]);
     assert.match(news, /Example News · 2024-03-12 15:30 UTC · matched on company name/);
     assert.match(news, /2024-02-20 14:00 UTC · matched on the source(&#39;|')s ticker tag/);
+  });
+});
+
+Deno.test("stock page: the chart is an island over its SVG, a model's turns marked", async () => {
+  await using db = await openTestDatabase();
+  const { appleBars } = await seed(db);
+  await addTestModels(db.sql, [{ name: "momentum" }, { name: "news-tone" }]);
+  // Calls are made as of a bar's close (20:00 or 21:00 UTC, by daylight saving time).
+  const stored = await priceBars(db.sql, (await getStock(db.sql, "AAPL"))!.id);
+  const asOf = (index: number) => stored[index].closedAt.toISOString();
+  const calls: [number, Direction][] = [[25, "up"], [26, "up"], [27, "down"], [28, "flat"]];
+  await addTestPredictions(db.sql, [
+    ...calls.map(([index, direction]) => ({
+      model: "momentum",
+      symbol: "AAPL",
+      asOf: asOf(index),
+      horizon: 1,
+      direction,
+      confidence: 0.7,
+      outcome: { realizedReturn: 0.012, result: "win" as const },
+    })),
+    { model: "news-tone", symbol: "AAPL", asOf: asOf(29), direction: "down", confidence: 0.55 },
+  ]);
+  await withPages({ db }, async (get) => {
+    const { html } = await get("/stocks/AAPL?calls=momentum");
+    // The SVG is in the HTML (the page without JavaScript); the island hydrates it.
+    assert.match(
+      html,
+      /<craveny-island data-island="InteractiveChart"[^>]*><figure class="price-chart"><svg/,
+    );
+    const marks = [
+      ...html.matchAll(/class="chart-marker chart-marker-(\w+)"[^>]*><title>([^<]*)</g),
+    ];
+    assert.deepEqual(marks.map((mark) => mark[1]), ["up", "down"], "only where the call turned");
+    assert.equal(
+      marks[0][2],
+      `momentum: ▲ up, 70%, over 1 trading day, as of ${appleBars[25].date} — win +1.20%`,
+    );
+    assert.match(html, /Triangles: where momentum's 1-day call turned up/);
+    assert.match(html, /<option value="momentum" selected>momentum<\/option>/);
+
+    // By default, the model with the most confident latest up or down call (momentum's is flat).
+    const other = await get("/stocks/AAPL");
+    assert.match(other.html, /<option value="news-tone" selected>news-tone<\/option>/);
+    const otherMarks = [...other.html.matchAll(/class="chart-marker chart-marker-(\w+)"/g)];
+    assert.deepEqual(otherMarks.map((mark) => mark[1]), ["down"]);
+    const unknown = await get("/stocks/AAPL?calls=nobody");
+    assert.equal(unknown.status, 200);
+    assert.doesNotMatch(unknown.html, /chart-marker-/);
   });
 });
 

@@ -26,15 +26,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Pages that answer a tiny HTML document: enough for API and middleware tests. */
+/**
+ * Pages that answer a tiny HTML document: enough for API and middleware tests. It shows the
+ * request id, so it is marked per request (no-store) and the page cache leaves it alone.
+ */
 export const plainPages: PageHandler = {
   handle: (req, state) =>
     Promise.resolve(
       new Response(`<!doctype html><p>${new URL(req.url).pathname} ${state.requestId}</p>`, {
-        headers: { "Content-Type": "text/html; charset=utf-8" },
+        headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
       }),
     ),
   serveStatic: () => Promise.resolve(null),
+  buildId: "plain",
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -53,6 +57,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     metrics,
     logs: context.logs,
     async close() {
+      // As main.ts does: open event streams end first, or the shutdown would wait for them.
+      context.newPredictions.close();
       await server.shutdown();
       await context.close();
     },

@@ -1,10 +1,12 @@
 // An AppContext for tests: what is given is used (and not closed), the rest is opened fresh — a
 // throwaway database, a memory cache, the embedded vector store in a temporary directory, the
-// offline embedder and a logger that collects its lines.
+// offline embedder, a logger that collects its lines and auth keys from a random secret.
+import { deriveAuthKeys } from "../../lib/auth/keys.ts";
 import { MemoryCache } from "../../lib/cache/memory.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { OfflineEmbedder } from "../../lib/embed/offline.ts";
+import { Notifier } from "../../lib/live/notifier.ts";
 import { createLogger } from "../../lib/log.ts";
 import { openTestDatabase } from "./database.ts";
 import { openEmbeddedTestVectorStore } from "./vectors.ts";
@@ -37,6 +39,8 @@ export async function openTestContext(given: Partial<AppContext> = {}): Promise<
       owned.push({ close: () => opened.dispose() });
       vectors = opened.store;
     }
+    const newPredictions = given.newPredictions ?? new Notifier();
+    if (!given.newPredictions) owned.push({ close: () => Promise.resolve(newPredictions.close()) });
     return {
       config: given.config ?? loadConfig({}),
       db,
@@ -44,6 +48,8 @@ export async function openTestContext(given: Partial<AppContext> = {}): Promise<
       vectors,
       embedder: given.embedder ?? new OfflineEmbedder(),
       log: given.log ?? createLogger("debug", (line) => logs.push(line)),
+      newPredictions,
+      authKeys: given.authKeys ?? deriveAuthKeys(crypto.getRandomValues(new Uint8Array(32))),
       logs,
       close,
       [Symbol.asyncDispose]: close,

@@ -6,17 +6,25 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `deno <args>` to completion with piped output. */
+/** Runs `deno <args>` to completion with piped output (and `stdin` piped in, when given). */
 export async function runDeno(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
 ): Promise<CommandResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
+  const { stdin, ...rest } = options;
+  const child = new Deno.Command(Deno.execPath(), {
     args,
-    ...options,
+    ...rest,
+    stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const output = await child.output();
   const decoder = new TextDecoder();
   return {
     code: output.code,
