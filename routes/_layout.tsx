@@ -8,6 +8,7 @@ const NAV = [
   { href: "/stocks", label: "Stocks" },
   { href: "/predictions", label: "Predictions" },
   { href: "/models", label: "Models" },
+  { href: "/news", label: "News" },
 ];
 
 /** Shown after NAV to admins only. */

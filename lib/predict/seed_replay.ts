@@ -34,7 +34,9 @@ export async function replayRecentHistory(
     signal,
   }, {
     from: from.toISOString().slice(0, 10),
-    to: now.toISOString().slice(0, 10),
+    // Up to yesterday: today's close is left to the live predict job (the unique key spans live
+    // and replay, so a replayed today would leave the dashboard's live signals empty).
+    to: new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10),
     models,
     stocks,
     horizons: app.config.predict.horizons,
