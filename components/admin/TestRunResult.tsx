@@ -8,7 +8,7 @@ import { type Forecast, isAbstention, type ModelAnswer } from "../../lib/predict
 import { DirectionLabel } from "../DirectionLabel.tsx";
 import { UtcTime } from "../UtcTime.tsx";
 import { Banner } from "./FlashBanner.tsx";
-import type { TestRun, TestRunInputs } from "./test_run.ts";
+import type { TestRun, TestRunInputs } from "../../lib/predict/test_run.ts";
 
 const API_KEY_VARIABLES: Record<LlmProvider, string> = {
   openai: "OPENAI_API_KEY",

@@ -2,20 +2,13 @@
 // GET form without JavaScript, point-in-time results (as /api/news/search) with what each stock
 // did afterwards, the latest news known by then, problems said next to the form, escaping.
 import assert from "node:assert/strict";
-import { embedPendingNews } from "../../lib/embed/embed_news.ts";
-import { OfflineEmbedder } from "../../lib/embed/offline.ts";
-import { createLogger } from "../../lib/log.ts";
-import { upsertPriceBars } from "../../lib/market/store.ts";
 import { upsertStocks } from "../../lib/stocks/store.ts";
 import { VectorStoreUnavailable } from "../../lib/vectors/port.ts";
-import { AS_OF, plantPointInTimeNews, QUERY } from "../support/canary.ts";
+import { AS_OF, plantEmbeddedCanaryWorld, QUERY } from "../support/canary.ts";
 import { openTestDatabase } from "../support/database.ts";
-import { testBar } from "../support/fixtures.ts";
 import { addTestNews } from "../support/news.ts";
 import { withPages } from "../support/pages.ts";
 import { openTestVectorStore } from "../support/vectors.ts";
-
-const quiet = createLogger("error", () => {});
 
 /** The titles of a section's news links, in order. */
 function titles(html: string, sectionId: string): string[] {
@@ -28,25 +21,7 @@ function titles(html: string, sectionId: string): string[] {
 Deno.test("news page: news like a text as of a day, with returns, and the latest news then", async () => {
   await using db = await openTestDatabase();
   await using vectors = await openTestVectorStore();
-  const planted = await plantPointInTimeNews(db.sql);
-  const [aapl] = await upsertStocks(db.sql, [{
-    symbol: "AAPL",
-    exchange: "NASDAQ",
-    name: "Apple",
-  }]);
-  // The item of 2024-03-18 12:00: closes 100 on the 18th, 103 on the 19th → +3.00% a day later.
-  await upsertPriceBars(
-    db.sql,
-    aapl,
-    [testBar("2024-03-18", 100), testBar("2024-03-19", 103)],
-    "t",
-  );
-  await embedPendingNews({
-    sql: db.sql,
-    vectors: vectors.store,
-    embedder: new OfflineEmbedder(),
-    log: quiet,
-  });
+  const planted = await plantEmbeddedCanaryWorld(db.sql, vectors.store);
   const day = AS_OF.toISOString().slice(0, 10); // 2024-03-20: midnight, before the 12:00 items
   await withPages({ db, vectors: vectors.store }, async (get) => {
     const { status, html } = await get(`/news?q=${encodeURIComponent(QUERY)}&before=${day}`);

@@ -8,17 +8,12 @@ import { priceBars, upsertPriceBars } from "../../lib/market/store.ts";
 import { contentHash } from "../../lib/news/content_hash.ts";
 import { upsertNews } from "../../lib/news/store.ts";
 import { getStock, upsertStocks } from "../../lib/stocks/store.ts";
-import { embedPendingNews } from "../../lib/embed/embed_news.ts";
-import { OfflineEmbedder } from "../../lib/embed/offline.ts";
-import { createLogger } from "../../lib/log.ts";
-import { plantPointInTimeNews, QUERY } from "../support/canary.ts";
+import { plantEmbeddedCanaryWorld, QUERY } from "../support/canary.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { testBar } from "../support/fixtures.ts";
 import { withPages } from "../support/pages.ts";
 import { addTestModels, addTestPredictions } from "../support/predictions.ts";
 import { openTestVectorStore } from "../support/vectors.ts";
-
-const quiet = createLogger("error", () => {});
 
 /** Weekdays from 2024-02-01 on: `closes.length` bars. */
 function bars(closes: number[]): DailyBar[] {
@@ -256,25 +251,7 @@ Deno.test("stock page: no prices yet → a hint instead of a chart; inactive sto
 Deno.test("stock page: news like this, as of the item, with returns known by then", async () => {
   await using db = await openTestDatabase();
   await using vectors = await openTestVectorStore();
-  const planted = await plantPointInTimeNews(db.sql);
-  const [aapl] = await upsertStocks(db.sql, [{
-    symbol: "AAPL",
-    exchange: "NASDAQ",
-    name: "Apple",
-  }]);
-  // 2024-03-18 closes at 100, the 19th at 103: +3.00% one day after the item of the 18th.
-  await upsertPriceBars(
-    db.sql,
-    aapl,
-    [testBar("2024-03-18", 100), testBar("2024-03-19", 103)],
-    "test",
-  );
-  await embedPendingNews({
-    sql: db.sql,
-    vectors: vectors.store,
-    embedder: new OfflineEmbedder(),
-    log: quiet,
-  });
+  const planted = await plantEmbeddedCanaryWorld(db.sql, vectors.store);
   await withPages({ db, vectors: vectors.store }, async (get) => {
     const { status, html } = await get(`/stocks/AAPL?like=${planted.oneSecondAfter}`);
     assert.equal(status, 200);

@@ -2,7 +2,13 @@
 // the as-of instant, exactly at it, one second after it, a far-future "canary", and an undated
 // item, all close in wording so that any leak would rank near the top.
 import type { Sql } from "postgres";
+import { embedPendingNews } from "../../lib/embed/embed_news.ts";
+import { OfflineEmbedder } from "../../lib/embed/offline.ts";
+import { createLogger } from "../../lib/log.ts";
+import { upsertPriceBars } from "../../lib/market/store.ts";
 import { upsertStocks } from "../../lib/stocks/store.ts";
+import type { VectorStore } from "../../lib/vectors/port.ts";
+import { testBar } from "./fixtures.ts";
 import { addTestNews } from "./news.ts";
 
 export const QUERY = "Apple shares surge after record iPhone sales";
@@ -50,4 +56,29 @@ export async function plantPointInTimeNews(sql: Sql): Promise<PlantedNews> {
   ], at(-86_400_000));
   const [a, b, c, atAsOf, oneSecondAfter, canary, undated] = ids;
   return { earlier: [a, b, c], atAsOf, oneSecondAfter, canary, undated };
+}
+
+/**
+ * The planted news, embedded into `vectors`, plus two AAPL closes around it: 100 on 2024-03-18
+ * and 103 on the 19th, so the item of the 18th shows +3.00% one day later.
+ */
+export async function plantEmbeddedCanaryWorld(
+  sql: Sql,
+  vectors: VectorStore,
+): Promise<PlantedNews> {
+  const planted = await plantPointInTimeNews(sql);
+  const [aapl] = await upsertStocks(sql, [{ symbol: "AAPL", exchange: "NASDAQ", name: "Apple" }]);
+  await upsertPriceBars(
+    sql,
+    aapl,
+    [testBar("2024-03-18", 100), testBar("2024-03-19", 103)],
+    "test",
+  );
+  await embedPendingNews({
+    sql,
+    vectors,
+    embedder: new OfflineEmbedder(),
+    log: createLogger("error", () => {}),
+  });
+  return planted;
 }

@@ -23,7 +23,7 @@ import {
   saveUnique,
 } from "../../../components/admin/problems.ts";
 import { PromptHistory } from "../../../components/admin/PromptHistory.tsx";
-import { type TestRun, testRunModel } from "../../../components/admin/test_run.ts";
+import { type TestRun, testRunModel } from "../../../lib/predict/test_run.ts";
 import { TestRunResult } from "../../../components/admin/TestRunResult.tsx";
 import { pathId } from "../../../lib/api/evaluations_params.ts";
 import { bumpDataVersion } from "../../../lib/cache/data_version.ts";

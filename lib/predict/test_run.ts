@@ -1,17 +1,17 @@
 // A model's test run on one stock: the forecast it would make now, as of the stock's latest close,
 // through the same point-in-time inputs, prompt and LLM client as the predict job. Shown to the
 // admin with the raw answer; never stored, and not counted against the model's daily cap.
-import type { AppContext } from "../../lib/context.ts";
-import { latestCloseBy } from "../../lib/market/store.ts";
-import { isLlm, type LlmProvider, type Model } from "../../lib/models/model.ts";
-import { BUILTIN_MODELS } from "../../lib/predict/builtin/mod.ts";
-import { assembleInputs } from "../../lib/predict/inputs.ts";
-import type { LlmPrediction } from "../../lib/predict/llm.ts";
-import { createLlmClients } from "../../lib/predict/llm_client.ts";
-import { llmRunner } from "../../lib/predict/llm_runner.ts";
-import { type RenderedPrompt, renderPrompt } from "../../lib/predict/prompt.ts";
-import type { ModelAnswer, ModelInputs } from "../../lib/predict/types.ts";
-import type { Stock } from "../../lib/stocks/stock.ts";
+import type { AppContext } from "../context.ts";
+import { latestCloseBy } from "../market/store.ts";
+import { isLlm, type LlmProvider, type Model } from "../models/model.ts";
+import { BUILTIN_MODELS } from "./builtin/mod.ts";
+import { assembleInputs } from "./inputs.ts";
+import type { LlmPrediction } from "./llm.ts";
+import { createLlmClients } from "./llm_client.ts";
+import { llmRunner } from "./llm_runner.ts";
+import { type RenderedPrompt, renderPrompt } from "./prompt.ts";
+import type { ModelAnswer, ModelInputs } from "./types.ts";
+import type { Stock } from "../stocks/stock.ts";
 
 /** What the model was shown. */
 export interface TestRunInputs {
