@@ -48,7 +48,36 @@ export interface Config {
   embeddingModel: string;
   /** The API embedder's vector length (the offline embedder always makes 384). */
   embeddingDimensions: number;
-  telegramBotToken?: string;
+  /** The address investors reach Craveny at: links in alerts, the Telegram webhook URL. */
+  publicUrl: string;
+  telegram: {
+    /** Unset: the bot is off, alerts stay in the outbox and are logged. */
+    botToken?: string;
+    /** webhook (production, needs `webhookSecret` and an https `publicUrl`) or long polling. */
+    mode: "webhook" | "polling";
+    /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token; other webhook calls get 401. */
+    webhookSecret?: string;
+    /** The Bot API server (a local one in tests). */
+    apiRoot: string;
+  };
+  alerts: {
+    /** Alerts for one chat, stock and model within this many minutes collapse into one message. */
+    cooldownMinutes: number;
+    /** UTC hour at which daily digests go out. */
+    digestHourUtc: number;
+    /** An alert not delivered within this many hours is cancelled instead of sent late. */
+    maxAgeHours: number;
+    /** Telegram's limits, kept below: messages per second overall, per chat, per group per minute. */
+    limits: { globalPerSecond: number; chatPerSecond: number; groupPerMinute: number };
+  };
+  /** How long shutdown waits for in-flight requests and running jobs before exiting anyway. */
+  shutdownTimeoutMs: number;
+  backup: {
+    /** Where `deno task backup` writes timestamped files. */
+    dir: string;
+    /** Backups kept; older ones are deleted after a successful backup. */
+    keep: number;
+  };
   logLevel: LogLevel;
   bodyLimitBytes: number;
   /** Run Deno.cron schedules in this process. */
@@ -98,6 +127,7 @@ const SECRET_VARIABLES = new Set([
   "OPENAI_API_KEY",
   "OPENROUTER_API_KEY",
   "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_WEBHOOK_SECRET",
   "AUTH_SECRET",
 ]);
 
@@ -234,6 +264,27 @@ function integerList(env: Env, name: string, fallback: number[], min: number, ma
   return values.sort((a, b) => a - b);
 }
 
+function telegram(env: Env): Config["telegram"] {
+  const mode = oneOf(env, "TELEGRAM_MODE", ["webhook", "polling"] as const, "polling");
+  const webhookSecret = secret(
+    env,
+    "TELEGRAM_WEBHOOK_SECRET",
+    /^[A-Za-z0-9_-]{16,256}$/,
+    "16-256 characters from A-Z, a-z, 0-9, _ and -",
+  );
+  const botToken = secret(env, "TELEGRAM_BOT_TOKEN", /^\d+:[\w-]{30,}$/, "a bot token 'ID:SECRET'");
+  if (botToken && mode === "webhook" && !webhookSecret) {
+    throw new ConfigError("TELEGRAM_WEBHOOK_SECRET", "a secret when TELEGRAM_MODE=webhook");
+  }
+  return {
+    botToken,
+    mode,
+    webhookSecret,
+    apiRoot: (url(env, "TELEGRAM_API_ROOT", ["http:", "https:"]) ?? "https://api.telegram.org")
+      .replace(/\/+$/, ""),
+  };
+}
+
 /** Validates the environment; throws a `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   return {
@@ -250,12 +301,24 @@ export function loadConfig(env: Env): Config {
     openaiBaseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
     embeddingModel: modelId(env, "EMBEDDING_MODEL", "text-embedding-3-small"),
     embeddingDimensions: integer(env, "EMBEDDING_DIMENSIONS", 1536, 1, 16_384),
-    telegramBotToken: secret(
-      env,
-      "TELEGRAM_BOT_TOKEN",
-      /^\d+:[\w-]{30,}$/,
-      "a bot token 'ID:SECRET'",
-    ),
+    publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ??
+      `http://localhost:${integer(env, "PORT", 8000, 0, 65535)}`).replace(/\/+$/, ""),
+    telegram: telegram(env),
+    alerts: {
+      cooldownMinutes: integer(env, "ALERT_COOLDOWN_MINUTES", 60, 0, 7 * 24 * 60),
+      digestHourUtc: integer(env, "ALERT_DIGEST_HOUR_UTC", 22, 0, 23),
+      maxAgeHours: integer(env, "ALERT_MAX_AGE_HOURS", 24, 1, 24 * 14),
+      limits: {
+        globalPerSecond: integer(env, "TELEGRAM_MESSAGES_PER_SECOND", 30, 1, 10_000),
+        chatPerSecond: integer(env, "TELEGRAM_CHAT_MESSAGES_PER_SECOND", 1, 1, 1_000),
+        groupPerMinute: integer(env, "TELEGRAM_GROUP_MESSAGES_PER_MINUTE", 20, 1, 60_000),
+      },
+    },
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
+    backup: {
+      dir: text(env, "BACKUP_DIR") ?? "./backups",
+      keep: integer(env, "BACKUP_KEEP", 7, 1, 1_000),
+    },
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1_048_576, 1024, 104_857_600),
     jobsEnabled: boolean(env, "JOBS_ENABLED", true),

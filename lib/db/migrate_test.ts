@@ -13,6 +13,7 @@ const ALL_MIGRATIONS = (await readMigrations(MIGRATIONS_DIR)).map(({ file }) => 
 
 const TABLES = [
   "ab_test",
+  "alert_delivery_attempt",
   "alert_outbox",
   "alert_subscription",
   "app_user",
@@ -32,6 +33,8 @@ const TABLES = [
   "schema_migration",
   "session",
   "stock",
+  "telegram_chat",
+  "telegram_link_code",
 ];
 
 async function tables(sql: Sql): Promise<string[]> {

@@ -229,7 +229,7 @@ Deno.test("data model constraints", async (t) => {
     await sql`insert into alert_subscription ${sql(subscription)}`;
     await violates(
       sql`insert into alert_subscription ${sql(subscription)}`,
-      "alert_subscription_chat_stock_model_key",
+      "alert_subscription_chat_rule_key",
     );
     const alert = { chat_id: 42, idempotency_key: "prediction:1:chat:42", payload: sql.json({}) };
     const inserted = await sql`
