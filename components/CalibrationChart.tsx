@@ -84,31 +84,33 @@ export function CalibrationChart(
           </span>
         </figcaption>
       </figure>
-      <table class="data-table calibration-table">
-        <caption>Confidence buckets</caption>
-        <thead>
-          <tr>
-            <th scope="col">Confidence</th>
-            <th scope="col" class="number">Predictions</th>
-            <th scope="col" class="number">Mean confidence</th>
-            <th scope="col" class="number">Win rate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((bucket) => (
-            <tr key={bucket.from}>
-              <td>{percent(bucket.from)}–{percent(bucket.to)}</td>
-              <td class="number">{bucket.n}</td>
-              <td class="number">
-                <MetricValue value={bucket.n > 0 ? bucket.meanConfidence : null} kind="rate" />
-              </td>
-              <td class="number">
-                <MetricValue value={bucket.winRate} kind="rate" />
-              </td>
+      <div class="table-scroll calibration-table-scroll">
+        <table class="data-table calibration-table">
+          <caption>Confidence buckets</caption>
+          <thead>
+            <tr>
+              <th scope="col">Confidence</th>
+              <th scope="col" class="number">Predictions</th>
+              <th scope="col" class="number">Mean confidence</th>
+              <th scope="col" class="number">Win rate</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((bucket) => (
+              <tr key={bucket.from}>
+                <td>{percent(bucket.from)}–{percent(bucket.to)}</td>
+                <td class="number">{bucket.n}</td>
+                <td class="number">
+                  <MetricValue value={bucket.n > 0 ? bucket.meanConfidence : null} kind="rate" />
+                </td>
+                <td class="number">
+                  <MetricValue value={bucket.winRate} kind="rate" />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -7,6 +7,7 @@ export default define.app(({ Component }) => (
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="color-scheme" content="light dark" />
       <title>Craveny — AI stock insights</title>
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/static/styles.css" />
     </head>
     <body>

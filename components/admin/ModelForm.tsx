@@ -8,8 +8,8 @@ import { DEFAULT_LLM_PARAMS } from "../../lib/predict/llm.ts";
 import { DEFAULT_PROMPT_TEMPLATE } from "../../lib/predict/prompt.ts";
 import { CheckboxField, DateField, SelectField, TextAreaField, TextField } from "./Field.tsx";
 import { FieldErrors } from "./FieldErrors.tsx";
-import { formOptionalText, formText } from "./form.ts";
-import { type FormState, validate, type Validated } from "./problems.ts";
+import { formOptionalText, formText } from "../../lib/http/form_actions.ts";
+import { type FormState, validate, type Validated } from "../../lib/http/form_problems.ts";
 import { PromptVariables } from "./PromptVariables.tsx";
 
 /** What the form for a new model starts with: an LLM with the default prompt. */

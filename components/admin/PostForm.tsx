@@ -1,5 +1,5 @@
 // Every admin form posts through these: the CSRF token and the action's name (`intent`, read by
-// form.ts) are always there, so no form can forget them.
+// lib/http/form_actions.ts) are always there, so no form can forget them.
 import { CsrfField } from "../CsrfField.tsx";
 import type { ComponentChildren } from "preact";
 

@@ -1,18 +1,16 @@
 // The fields that describe a stock, shared by the add and edit forms, and their reading back from
-// a posted form into what lib/stocks/store.ts upserts. Field names and their parsing sit together
-// so they cannot drift apart.
-import type { AssetClass, Stock } from "../../lib/stocks/stock.ts";
-import type { NewStock } from "../../lib/stocks/store.ts";
-import { normalizeSymbol } from "../../lib/stocks/symbol.ts";
+// a posted form into the body lib/stocks/validate.ts checks. Field names and their parsing sit
+// together so they cannot drift apart.
+import type { Stock } from "../../lib/stocks/stock.ts";
+import {
+  ASSET_CLASSES,
+  parseStockFields,
+  STOCK_LIMITS,
+  type StockDescription,
+} from "../../lib/stocks/validate.ts";
+import { formText } from "../../lib/http/form_actions.ts";
+import { type FieldProblems, validate, type Validated } from "../../lib/http/form_problems.ts";
 import { SelectField, TextField } from "./Field.tsx";
-import { formText } from "./form.ts";
-import { type FieldProblems, problemsByField, type Validated } from "./problems.ts";
-
-const ASSET_CLASSES: readonly AssetClass[] = ["equity", "crypto"];
-const MAX_NAME = 200;
-const MAX_EXCHANGE = 40;
-const MAX_ALIAS = 100;
-const MAX_ALIASES = 50;
 
 /** What a new stock's form starts with. */
 export const NEW_STOCK_VALUES = { assetClass: "equity", currency: "USD" };
@@ -36,35 +34,18 @@ export function stockValues(stock: Stock): Record<string, string> {
 export function readStockForm(
   form: FormData,
   symbol = formText(form, "symbol"),
-): Validated<NewStock> {
-  const problems: string[] = [];
-  const normalized = normalizeSymbol(symbol);
-  if (normalized === null) {
-    problems.push("symbol: expected a ticker: letters, digits and . ^ = _ - (at most 24)");
-  }
-  const name = formText(form, "name");
-  if (name === "" || name.length > MAX_NAME) {
-    problems.push(`name: expected 1–${MAX_NAME} characters`);
-  }
-  const exchange = formText(form, "exchange");
-  if (exchange === "" || exchange.length > MAX_EXCHANGE) {
-    problems.push(`exchange: expected 1–${MAX_EXCHANGE} characters, e.g. NASDAQ`);
-  }
-  const aliases = formText(form, "aliases").split(",").map((alias) => alias.trim())
-    .filter(Boolean);
-  if (aliases.length > MAX_ALIASES || aliases.some((alias) => alias.length > MAX_ALIAS)) {
-    problems.push(`aliases: at most ${MAX_ALIASES}, each up to ${MAX_ALIAS} characters`);
-  }
-  const assetClass = ASSET_CLASSES.find((known) => known === formText(form, "assetClass"));
-  if (!assetClass) problems.push(`assetClass: expected ${ASSET_CLASSES.join(" or ")}`);
-  const currency = formText(form, "currency").toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) {
-    problems.push("currency: expected a three-letter ISO 4217 code, e.g. USD");
-  }
-  if (normalized === null || !assetClass || problems.length > 0) {
-    return { ok: false, problems: problemsByField(problems) };
-  }
-  return { ok: true, value: { symbol: normalized, name, exchange, aliases, assetClass, currency } };
+): Validated<StockDescription> {
+  return validate(() =>
+    parseStockFields({
+      symbol,
+      name: formText(form, "name"),
+      exchange: formText(form, "exchange"),
+      // One text field, comma-separated; empty entries ("a, , b") are slips, not aliases.
+      aliases: formText(form, "aliases").split(",").map((alias) => alias.trim()).filter(Boolean),
+      assetClass: formText(form, "assetClass"),
+      currency: formText(form, "currency"),
+    })
+  );
 }
 
 /** The inputs; `askSymbol` when adding (an edit form's page names the stock instead). */
@@ -93,8 +74,13 @@ export function StockFields(
           maxLength={25}
         />
       )}
-      <TextField {...field("name")} label="Name" required maxLength={MAX_NAME} />
-      <TextField {...field("exchange")} label="Exchange" required maxLength={MAX_EXCHANGE} />
+      <TextField {...field("name")} label="Name" required maxLength={STOCK_LIMITS.name} />
+      <TextField
+        {...field("exchange")}
+        label="Exchange"
+        required
+        maxLength={STOCK_LIMITS.exchange}
+      />
       <TextField
         {...field("aliases")}
         label="Aliases"

@@ -3,7 +3,7 @@
 // their reading back sit together so they cannot drift apart.
 import type { Model } from "../../lib/models/model.ts";
 import { FieldErrors } from "./FieldErrors.tsx";
-import { formTexts } from "./form.ts";
+import { formTexts } from "../../lib/http/form_actions.ts";
 
 /** Rows offered: A/B tests rarely compare more than four variants. */
 export const VARIANT_ROWS = 4;
@@ -58,53 +58,55 @@ export function VariantsEditor(
         or users.
       </p>
       <FieldErrors id="variants-errors" messages={problems} />
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Model</th>
-            <th scope="col">Weight</th>
-          </tr>
-        </thead>
-        <tbody>
-          {padded.map((row, index) => (
-            <tr key={index}>
-              <td>
-                <input
-                  name="variantName"
-                  value={row.name}
-                  maxLength={40}
-                  aria-label={`Variant ${index + 1} name`}
-                />
-              </td>
-              <td>
-                <select name="variantModel" aria-label={`Variant ${index + 1} model`}>
-                  <option value="" selected={row.modelId === ""}>— none —</option>
-                  {models.map((model) => (
-                    <option
-                      key={model.id}
-                      value={String(model.id)}
-                      selected={String(model.id) === row.modelId}
-                    >
-                      {model.name}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <input
-                  name="variantWeight"
-                  type="number"
-                  min="0"
-                  step="any"
-                  value={row.weight}
-                  aria-label={`Variant ${index + 1} weight`}
-                />
-              </td>
+      <div class="table-scroll">
+        <table class="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Model</th>
+              <th scope="col">Weight</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {padded.map((row, index) => (
+              <tr key={index}>
+                <td>
+                  <input
+                    name="variantName"
+                    value={row.name}
+                    maxLength={40}
+                    aria-label={`Variant ${index + 1} name`}
+                  />
+                </td>
+                <td>
+                  <select name="variantModel" aria-label={`Variant ${index + 1} model`}>
+                    <option value="" selected={row.modelId === ""}>— none —</option>
+                    {models.map((model) => (
+                      <option
+                        key={model.id}
+                        value={String(model.id)}
+                        selected={String(model.id) === row.modelId}
+                      >
+                        {model.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input
+                    name="variantWeight"
+                    type="number"
+                    min="0"
+                    step="any"
+                    value={row.weight}
+                    aria-label={`Variant ${index + 1} weight`}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </fieldset>
   );
 }

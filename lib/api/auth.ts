@@ -5,7 +5,7 @@
 //   GET  /refresh?next=/path  the browser's way back in when a page met an expired access token
 //                  (routes/_middleware.ts): refreshes from the cookie, then 303 to `next`
 //   POST /logout   ends the session of the refresh token or access token presented → 204
-//   GET  /me       the signed-in user (401 without one)
+//   GET  /me       the signed-in user (401 without one), marked for no cache to keep
 // Browsers keep the tokens in HttpOnly cookies (lib/auth/cookies.ts). Scripts and other API
 // clients send the access token as a bearer token; they get the refresh token in the body only
 // when they ask (includeRefreshToken, or by refreshing with a token from the body), so a page's
@@ -37,6 +37,7 @@ import { BadRequest, errorBody } from "../http/errors.ts";
 import { readJson } from "../http/json_body.ts";
 import { clientIp } from "../http/request_origin.ts";
 import { requireRole, signedIn } from "../http/require_role.ts";
+import { PRIVATE_RESPONSE_HEADERS } from "../http/response_headers.ts";
 
 type Ctx = Context<AppEnv>;
 
@@ -186,7 +187,7 @@ export function authRouter(app: AppContext): Hono<AppEnv> {
 
   router.get("/me", requireRole("investor"), (c) => {
     const auth = signedIn(c);
-    return c.json({ user: auth.user, csrfToken: auth.csrfToken });
+    return c.json({ user: auth.user, csrfToken: auth.csrfToken }, 200, PRIVATE_RESPONSE_HEADERS);
   });
 
   return router;

@@ -5,9 +5,10 @@
 // a writer forgot to bump.
 //
 // Not cached: personalised requests (an Authorization header or the access cookie: they bypass
-// this entirely), anything but a 200 HTML response, responses that set a cookie or say
-// `Cache-Control: private`/`no-store` (how a route opts out), and pages holding a per-visitor
-// marker (a CSRF field) whatever their headers say.
+// this, and their responses tell every other cache, the browser's included, to keep no copy),
+// anything but a 200 HTML response, responses that set a cookie or say `Cache-Control:
+// private`/`no-store` (how a route opts out), and pages holding a per-visitor marker (a CSRF
+// field) whatever their headers say.
 import type { Context, MiddlewareHandler } from "hono";
 import { ACCESS_COOKIE, readCookie } from "../auth/cookies.ts";
 import { createMiddleware } from "hono/factory";
@@ -16,6 +17,7 @@ import type { Cache } from "../cache/port.ts";
 import { etagMatches } from "../fresh/static_files.ts";
 import type { AppEnv } from "./env.ts";
 import { type RenderedPage, RenderedPages } from "./rendered_pages.ts";
+import { PRIVATE_RESPONSE_HEADERS, setResponseHeaders } from "./response_headers.ts";
 
 export interface PageCacheOptions {
   /** Holds the data version. */
@@ -79,9 +81,12 @@ export function pageCache(options: PageCacheOptions): MiddlewareHandler<AppEnv> 
 
   return createMiddleware<AppEnv>(async (c, next) => {
     const req = c.req.raw;
-    if ((req.method !== "GET" && req.method !== "HEAD") || isPersonalised(req)) {
-      return await next();
+    if (isPersonalised(req)) {
+      await next();
+      setResponseHeaders(c, Object.entries(PRIVATE_RESPONSE_HEADERS));
+      return;
     }
+    if (req.method !== "GET" && req.method !== "HEAD") return await next();
     const version = await currentVersion();
     if (version === null) {
       // First request after a cache flush (or the cache is down): set a version and render.

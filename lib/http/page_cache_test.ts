@@ -102,6 +102,34 @@ Deno.test("page cache: signed-in requests bypass it, both ways", async () => {
   assert.equal(app.renders, 6);
 });
 
+Deno.test("page cache: what a signed-in request gets tells every cache to keep no copy", async () => {
+  const app = await ready(cachedApp());
+  // Even a route that asked for caching: the signed-in view holds the account.
+  app.answer(() =>
+    new Response("<p>hello Ada</p>", {
+      headers: { ...HTML, "cache-control": "public, max-age=60", vary: "Accept" },
+    })
+  );
+  const signedIn = { cookie: "craveny_access=eyJ" };
+  for (const method of ["GET", "HEAD", "POST"]) {
+    const response = await app.get("/me", { method, headers: signedIn });
+    assert.equal(response.headers.get("cache-control"), "no-store", method);
+    assert.equal(response.headers.get("vary"), "Cookie, Authorization", method);
+    assert.equal(response.headers.get("x-route"), "test", "the route's other headers stay");
+  }
+  const bearer = await app.get("/me", { headers: { authorization: "Bearer abc" } });
+  assert.equal(bearer.headers.get("cache-control"), "no-store");
+  // A redirect made with immutable headers is marked too.
+  app.answer(() => Response.redirect("http://x/login", 303));
+  const redirect = await app.get("/me", { headers: signedIn });
+  assert.equal(redirect.status, 303);
+  assert.equal(redirect.headers.get("cache-control"), "no-store");
+  // Anonymous requests get no such marking.
+  const anonymous = await app.get("/other");
+  assert.equal(anonymous.status, 303);
+  assert.equal(anonymous.headers.get("cache-control"), null);
+});
+
 Deno.test("isPersonalised: the access cookie by name, or any Authorization", () => {
   const personal = (headers: HeadersInit) => isPersonalised(new Request("http://x/", { headers }));
   assert.equal(personal({}), false);

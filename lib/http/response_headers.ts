@@ -3,6 +3,16 @@
 // (Response.redirect, responses passed through from fetch).
 import type { Context } from "hono";
 
+/**
+ * What a response rendered for one signed-in user tells caches: keep no copy (a shared proxy would
+ * show it to the next person, the back button after signing out would show it again), and it
+ * depends on the credentials sent.
+ */
+export const PRIVATE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "Cache-Control": "no-store",
+  "Vary": "Cookie, Authorization",
+};
+
 /** Sets each header; with `keep`, a header the response already has is left as it is. */
 export function setResponseHeaders(
   c: Context,

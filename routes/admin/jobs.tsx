@@ -2,7 +2,7 @@
 // started here goes on in the background under the job's lock, exactly as a scheduled run; while
 // one runs (here, on schedule or in another process), "Run now" only says so.
 import { FlashBanner } from "../../components/admin/FlashBanner.tsx";
-import { formActions, formText, redirectWithFlash } from "../../components/admin/form.ts";
+import { formActions, formText, redirectWithFlash } from "../../lib/http/form_actions.ts";
 import { JobRuns } from "../../components/admin/JobRuns.tsx";
 import { PostButton } from "../../components/admin/PostForm.tsx";
 import { JOBS } from "../../jobs/registry.ts";

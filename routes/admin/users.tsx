@@ -7,7 +7,7 @@ import {
   formId,
   formText,
   redirectWithFlash,
-} from "../../components/admin/form.ts";
+} from "../../lib/http/form_actions.ts";
 import { UserTable } from "../../components/admin/UserTable.tsx";
 import { setAccountDisabled } from "../../lib/auth/accounts.ts";
 import { assertAdmin } from "../../lib/auth/guards.ts";

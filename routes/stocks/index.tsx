@@ -55,34 +55,36 @@ export default define.page<StocksData>(({ data: { q, rows } }) => (
     {rows.length === 0
       ? <p>{q ? `No active stock matches “${q}”.` : "No active stocks yet."}</p>
       : (
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Symbol</th>
-              <th scope="col">Name</th>
-              <th scope="col" class="number">Last close</th>
-              <th scope="col" class="number">Day change</th>
-              <th scope="col">As of</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ stock, quote }) => (
-              <tr key={stock.id}>
-                <td>
-                  <a href={`/stocks/${encodeURIComponent(stock.symbol)}`}>{stock.symbol}</a>
-                </td>
-                <td>{stock.name}</td>
-                <td class="number">{quote ? quote.close.toFixed(2) : "—"}</td>
-                <td class="number">
-                  {quote?.previousClose
-                    ? <ChangeLabel from={quote.previousClose} to={quote.close} />
-                    : "—"}
-                </td>
-                <td>{quote?.date ?? "no prices yet"}</td>
+        <div class="table-scroll">
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Symbol</th>
+                <th scope="col">Name</th>
+                <th scope="col" class="number">Last close</th>
+                <th scope="col" class="number">Day change</th>
+                <th scope="col">As of</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map(({ stock, quote }) => (
+                <tr key={stock.id}>
+                  <td>
+                    <a href={`/stocks/${encodeURIComponent(stock.symbol)}`}>{stock.symbol}</a>
+                  </td>
+                  <td>{stock.name}</td>
+                  <td class="number">{quote ? quote.close.toFixed(2) : "—"}</td>
+                  <td class="number">
+                    {quote?.previousClose
+                      ? <ChangeLabel from={quote.previousClose} to={quote.close} />
+                      : "—"}
+                  </td>
+                  <td>{quote?.date ?? "no prices yet"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
   </>
 ));

@@ -3,8 +3,7 @@
 // the predictions filters updating the list in place, and a new prediction appearing live on the
 // dashboard.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { Sql } from "postgres";
 import manifest from "../../fresh.gen.ts";
 import { createFreshHandler } from "../../lib/fresh/mod.ts";
@@ -15,16 +14,9 @@ import { startTestApp, type TestApp } from "../support/app.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { testBar } from "../support/fixtures.ts";
 import { addTestModels, addTestPredictions } from "../support/predictions.ts";
+import { chromiumAvailable, launchChromium, watchProblems as watch } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!available) console.warn(`SKIPPED tests/browser/investor_test.ts: ${CHROMIUM} is missing`);
+const available = chromiumAvailable("tests/browser/investor_test.ts");
 
 /** 60 weekdays of AAPL and MSFT from 2024-01-02, and calls on them, the last on 2024-03-25. */
 async function seed(sql: Sql): Promise<void> {
@@ -73,34 +65,13 @@ async function withApp(run: (browser: Browser, app: TestApp) => Promise<void>): 
   const app = await startTestApp({ pages: fresh, app: { db } });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     await run(browser, app);
   } finally {
     await browser?.close();
     await app.close();
     await fresh.close();
   }
-}
-
-/** Page errors, console errors (CSP violations among them) and failed requests. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      problems.push(message.text());
-    }
-  });
-  page.on("response", (response) => {
-    const path = new URL(response.url()).pathname;
-    if (response.status() >= 400 && path !== "/favicon.ico") {
-      problems.push(`${response.status()} ${path}`);
-    }
-  });
-  return problems;
 }
 
 Deno.test({

@@ -1,32 +1,18 @@
 // Islands in a real browser, against the fixture app: hydration, live (shared) signal props,
 // escaped props surviving the trip, and no script at all on a page without islands.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
 import { startFixture } from "../fixtures/fresh_app/serve.ts";
 import { TRICKY_LABEL } from "../fixtures/fresh_app/define.ts";
+import { chromiumAvailable, launchChromium, watchProblems } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-function hasChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-const available = hasChromium();
-if (!available) console.warn(`SKIPPED tests/browser/islands_test.ts: ${CHROMIUM} is missing`);
+const available = chromiumAvailable("tests/browser/islands_test.ts");
 
 async function withBrowser(run: (browser: Browser, url: string) => Promise<void>): Promise<void> {
   const fixture = await startFixture();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     await run(browser, fixture.url);
   } finally {
     await browser?.close();
@@ -40,14 +26,8 @@ Deno.test({
   fn: () =>
     withBrowser(async (browser, url) => {
       const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      page.on("response", (response) => {
-        const path = new URL(response.url()).pathname;
-        if (response.status() >= 400 && path !== "/favicon.ico") {
-          errors.push(`${response.status()} ${path}`);
-        }
-      });
+      // The fixture app names no icon: a browser may ask for /favicon.ico and get a 404.
+      const errors = watchProblems(page, ["/favicon.ico"]);
       const scripts: string[] = [];
       page.on("request", (request) => {
         if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);

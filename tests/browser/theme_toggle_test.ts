@@ -1,22 +1,14 @@
 // The app's ThemeToggle island in a real browser, served by the real Hono app (security headers
 // and CSP included): hydrates, flips the theme, persists it across a reload.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
 import manifest from "../../fresh.gen.ts";
 import { createFreshHandler } from "../../lib/fresh/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import { startTestApp } from "../support/app.ts";
+import { chromiumAvailable, launchChromium, watchProblems } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!available) console.warn(`SKIPPED tests/browser/theme_toggle_test.ts: ${CHROMIUM} is missing`);
+const available = chromiumAvailable("tests/browser/theme_toggle_test.ts");
 
 Deno.test({
   name: "browser: the theme toggle switches, labels and persists the theme",
@@ -26,26 +18,9 @@ Deno.test({
     const server = await startTestApp({ pages: fresh });
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage({ colorScheme: "light" });
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      // Console errors include CSP violations; failed loads are checked by response instead.
-      page.on("console", (message) => {
-        const text = message.text();
-        if (message.type() === "error" && !text.startsWith("Failed to load resource")) {
-          errors.push(text);
-        }
-      });
-      page.on("response", (response) => {
-        const path = new URL(response.url()).pathname;
-        if (response.status() >= 400 && path !== "/favicon.ico") {
-          errors.push(`${response.status()} ${path}`);
-        }
-      });
+      const errors = watchProblems(page);
       await page.goto(`${server.url}/`);
       const toggle = page.getByRole("button", { name: "Dark theme" });
       await toggle.waitFor({ state: "visible" });

@@ -17,14 +17,14 @@ import {
   formText,
   formValues,
   redirectWithFlash,
-} from "../../../components/admin/form.ts";
+} from "../../../lib/http/form_actions.ts";
 import { PostForm } from "../../../components/admin/PostForm.tsx";
 import {
   type FormState,
   NO_PROBLEMS,
   saveUnique,
   validate,
-} from "../../../components/admin/problems.ts";
+} from "../../../lib/http/form_problems.ts";
 import {
   NEW_VARIANT_ROWS,
   readVariantRows,

@@ -9,7 +9,7 @@ import {
   formText,
   formValues,
   redirectWithFlash,
-} from "../../../components/admin/form.ts";
+} from "../../../lib/http/form_actions.ts";
 import {
   ModelFormFields,
   modelValues,
@@ -21,7 +21,7 @@ import {
   NO_PROBLEMS,
   problemsByField,
   saveUnique,
-} from "../../../components/admin/problems.ts";
+} from "../../../lib/http/form_problems.ts";
 import { PromptHistory } from "../../../components/admin/PromptHistory.tsx";
 import { type TestRun, testRunModel } from "../../../lib/predict/test_run.ts";
 import { TestRunResult } from "../../../components/admin/TestRunResult.tsx";

@@ -1,13 +1,13 @@
 // A new model: an LLM (OpenAI, OpenRouter or any compatible server) with its prompt, or one of the
 // built-in models, validated exactly as POST /api/models validates it.
-import { formActions, formValues, redirectWithFlash } from "../../../components/admin/form.ts";
+import { formActions, formValues, redirectWithFlash } from "../../../lib/http/form_actions.ts";
 import {
   ModelFormFields,
   NEW_MODEL_VALUES,
   readModelForm,
 } from "../../../components/admin/ModelForm.tsx";
 import { PostForm } from "../../../components/admin/PostForm.tsx";
-import { type FormState, NO_PROBLEMS, saveUnique } from "../../../components/admin/problems.ts";
+import { type FormState, NO_PROBLEMS, saveUnique } from "../../../lib/http/form_problems.ts";
 import { bumpDataVersion } from "../../../lib/cache/data_version.ts";
 import { define } from "../../../lib/fresh/define.ts";
 import { createModel } from "../../../lib/models/store.ts";

@@ -1,9 +1,9 @@
 // One stock's description: name, exchange, aliases for news matching, asset class and currency.
 // The symbol is the stock's identity and is not edited here.
 import { FieldErrors } from "../../../components/admin/FieldErrors.tsx";
-import { formActions, formValues, redirectWithFlash } from "../../../components/admin/form.ts";
+import { formActions, formValues, redirectWithFlash } from "../../../lib/http/form_actions.ts";
 import { PostForm } from "../../../components/admin/PostForm.tsx";
-import { type FormState, NO_PROBLEMS } from "../../../components/admin/problems.ts";
+import { type FormState, NO_PROBLEMS } from "../../../lib/http/form_problems.ts";
 import { readStockForm, StockFields, stockValues } from "../../../components/admin/StockFields.tsx";
 import { bumpDataVersion } from "../../../lib/cache/data_version.ts";
 import type { AppContext } from "../../../lib/context.ts";

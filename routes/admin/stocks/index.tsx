@@ -10,13 +10,9 @@ import {
   formText,
   formValues,
   redirectWithFlash,
-} from "../../../components/admin/form.ts";
+} from "../../../lib/http/form_actions.ts";
 import { PostForm } from "../../../components/admin/PostForm.tsx";
-import {
-  type FormState,
-  NO_PROBLEMS,
-  problemsByField,
-} from "../../../components/admin/problems.ts";
+import { type FormState, NO_PROBLEMS, problemsByField } from "../../../lib/http/form_problems.ts";
 import {
   NEW_STOCK_VALUES,
   readStockForm,

@@ -1,11 +1,11 @@
 // How the admin console's forms post. Every POST reads its form once and checks the CSRF token
 // before anything else; then it runs the action the form names in its hidden `intent` field, so
 // one page can carry several small forms and re-render itself, errors and all, from any of them.
-import { verifyCsrf } from "../../lib/auth/csrf.ts";
-import type { FreshContext, Handler } from "../../lib/fresh/types.ts";
-import { BadRequest } from "../../lib/http/errors.ts";
-import { readForm } from "../../lib/http/form_body.ts";
-import type { State } from "../../lib/state.ts";
+import { verifyCsrf } from "../auth/csrf.ts";
+import type { FreshContext, Handler } from "../fresh/types.ts";
+import { BadRequest } from "./errors.ts";
+import { readForm } from "./form_body.ts";
+import type { State } from "../state.ts";
 
 /** One form action of a page: called with the CSRF-checked form. */
 export type FormAction<Data> = (

@@ -1,7 +1,7 @@
 // Validation problems as the domain validators phrase them ("name: expected …", "params.maxTokens:
 // expected …"), grouped per form field so each is listed next to the field it is about.
-import { isUniqueViolation } from "../../lib/db/errors.ts";
-import { BadRequest } from "../../lib/http/errors.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { BadRequest } from "./errors.ts";
 
 /** Problems per field name; "" holds those about the form as a whole. */
 export type FieldProblems = Readonly<Record<string, readonly string[]>>;
