@@ -6,27 +6,28 @@ import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_layout.tsx";
 import * as $4 from "./routes/_middleware.ts";
-import * as $5 from "./routes/admin/_layout.tsx";
-import * as $6 from "./routes/admin/_middleware.ts";
-import * as $7 from "./routes/admin/experiments/index.tsx";
-import * as $8 from "./routes/admin/index.tsx";
-import * as $9 from "./routes/admin/jobs.tsx";
-import * as $10 from "./routes/admin/models/[id].tsx";
-import * as $11 from "./routes/admin/models/index.tsx";
-import * as $12 from "./routes/admin/models/new.tsx";
-import * as $13 from "./routes/admin/stocks/[symbol].tsx";
-import * as $14 from "./routes/admin/stocks/index.tsx";
-import * as $15 from "./routes/admin/users.tsx";
-import * as $16 from "./routes/experiments/[id].tsx";
-import * as $17 from "./routes/index.tsx";
-import * as $18 from "./routes/login.tsx";
-import * as $19 from "./routes/logout.tsx";
-import * as $20 from "./routes/models/[id].tsx";
-import * as $21 from "./routes/models/index.tsx";
-import * as $22 from "./routes/news/index.tsx";
-import * as $23 from "./routes/predictions/index.tsx";
-import * as $24 from "./routes/stocks/[symbol].tsx";
-import * as $25 from "./routes/stocks/index.tsx";
+import * as $5 from "./routes/account.tsx";
+import * as $6 from "./routes/admin/_layout.tsx";
+import * as $7 from "./routes/admin/_middleware.ts";
+import * as $8 from "./routes/admin/experiments/index.tsx";
+import * as $9 from "./routes/admin/index.tsx";
+import * as $10 from "./routes/admin/jobs.tsx";
+import * as $11 from "./routes/admin/models/[id].tsx";
+import * as $12 from "./routes/admin/models/index.tsx";
+import * as $13 from "./routes/admin/models/new.tsx";
+import * as $14 from "./routes/admin/stocks/[symbol].tsx";
+import * as $15 from "./routes/admin/stocks/index.tsx";
+import * as $16 from "./routes/admin/users.tsx";
+import * as $17 from "./routes/experiments/[id].tsx";
+import * as $18 from "./routes/index.tsx";
+import * as $19 from "./routes/login.tsx";
+import * as $20 from "./routes/logout.tsx";
+import * as $21 from "./routes/models/[id].tsx";
+import * as $22 from "./routes/models/index.tsx";
+import * as $23 from "./routes/news/index.tsx";
+import * as $24 from "./routes/predictions/index.tsx";
+import * as $25 from "./routes/stocks/[symbol].tsx";
+import * as $26 from "./routes/stocks/index.tsx";
 import * as $$0 from "./islands/InteractiveChart.tsx";
 import * as $$1 from "./islands/LiveSignals.tsx";
 import * as $$2 from "./islands/PredictionFilters.tsx";
@@ -41,27 +42,28 @@ const manifest = {
     "./routes/_app.tsx": $2,
     "./routes/_layout.tsx": $3,
     "./routes/_middleware.ts": $4,
-    "./routes/admin/_layout.tsx": $5,
-    "./routes/admin/_middleware.ts": $6,
-    "./routes/admin/experiments/index.tsx": $7,
-    "./routes/admin/index.tsx": $8,
-    "./routes/admin/jobs.tsx": $9,
-    "./routes/admin/models/[id].tsx": $10,
-    "./routes/admin/models/index.tsx": $11,
-    "./routes/admin/models/new.tsx": $12,
-    "./routes/admin/stocks/[symbol].tsx": $13,
-    "./routes/admin/stocks/index.tsx": $14,
-    "./routes/admin/users.tsx": $15,
-    "./routes/experiments/[id].tsx": $16,
-    "./routes/index.tsx": $17,
-    "./routes/login.tsx": $18,
-    "./routes/logout.tsx": $19,
-    "./routes/models/[id].tsx": $20,
-    "./routes/models/index.tsx": $21,
-    "./routes/news/index.tsx": $22,
-    "./routes/predictions/index.tsx": $23,
-    "./routes/stocks/[symbol].tsx": $24,
-    "./routes/stocks/index.tsx": $25,
+    "./routes/account.tsx": $5,
+    "./routes/admin/_layout.tsx": $6,
+    "./routes/admin/_middleware.ts": $7,
+    "./routes/admin/experiments/index.tsx": $8,
+    "./routes/admin/index.tsx": $9,
+    "./routes/admin/jobs.tsx": $10,
+    "./routes/admin/models/[id].tsx": $11,
+    "./routes/admin/models/index.tsx": $12,
+    "./routes/admin/models/new.tsx": $13,
+    "./routes/admin/stocks/[symbol].tsx": $14,
+    "./routes/admin/stocks/index.tsx": $15,
+    "./routes/admin/users.tsx": $16,
+    "./routes/experiments/[id].tsx": $17,
+    "./routes/index.tsx": $18,
+    "./routes/login.tsx": $19,
+    "./routes/logout.tsx": $20,
+    "./routes/models/[id].tsx": $21,
+    "./routes/models/index.tsx": $22,
+    "./routes/news/index.tsx": $23,
+    "./routes/predictions/index.tsx": $24,
+    "./routes/stocks/[symbol].tsx": $25,
+    "./routes/stocks/index.tsx": $26,
   },
   islands: {
     "./islands/InteractiveChart.tsx": $$0,

@@ -1,7 +1,8 @@
 // The crawl job (DESIGN §7): prices and news from the configured sources through
 // retrieve → raw archive → parse → match → load. One failing source never stops the others: the
-// failure is reported and the run ends `partial`. Every batch is one transaction, so a kill
-// leaves whole batches or nothing, and the next run carries on from the newest stored bar.
+// failure is reported and the run ends `partial`. Every batch is one fenced transaction (through
+// `job.fencedSql`), so a kill leaves whole batches or nothing, a run another process took over
+// commits nothing more, and the next run carries on from the newest stored bar.
 import { archiveKey } from "../lib/archive/content_address.ts";
 import { archiveDirOf, loadArchivedPayload } from "../lib/archive/raw_archive.ts";
 import { archivedPayloads, type RawPayloadRow } from "../lib/archive/store.ts";
@@ -90,7 +91,8 @@ async function crawlPrices(
     if (from !== undefined && from > today) continue;
     for (const source of candidates) {
       try {
-        const loaded = await ingestPrices(app.db.sql, archiveDir, source, { stock, from }, signal);
+        const request = { stock, from };
+        const loaded = await ingestPrices(job.fencedSql, archiveDir, source, request, signal);
         add(counts, "prices.inserted", loaded.inserted);
         add(counts, "prices.updated", loaded.updated);
         add(counts, "prices.rejected", loaded.rejected.length);
@@ -134,7 +136,7 @@ async function crawlFeeds(
         const stock = feed.stockId === null ? undefined : byId.get(feed.stockId);
         countNews(
           counts,
-          await ingestNews(app.db.sql, archiveDir, fetched, {
+          await ingestNews(job.fencedSql, archiveDir, fetched, {
             parse: (p) => source.parse(p),
             match,
             stock,
@@ -169,7 +171,7 @@ async function crawlSimulatedNews(
     const payload = simulatedNewsPayload(app.config, stocks, from);
     countNews(
       counts,
-      await ingestNews(app.db.sql, archiveDirOf(app.config.dataDir), payload, {
+      await ingestNews(job.fencedSql, archiveDirOf(app.config.dataDir), payload, {
         parse: parseSimulatedNews,
         match,
       }),
@@ -182,7 +184,7 @@ async function crawlSimulatedNews(
 /** Parses every archived payload again with today's parsers (after a parser fix). */
 async function reparse(job: JobContext, stocks: Stock[], match: Matcher, counts: JobCounts) {
   const { app, signal } = job;
-  const sql = app.db.sql;
+  const sql = job.fencedSql;
   const archiveDir = archiveDirOf(app.config.dataDir);
   // Every known source, whatever SOURCES says today: the archive may hold any of them.
   const market = configuredSources(app, { ...app.config, sources: [...SOURCE_NAMES] }).market;

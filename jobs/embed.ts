@@ -10,11 +10,13 @@ export function createEmbedJob(): Job {
     name: "embed",
     description: "Embed news that has no vector for the current embedder",
     flags: [`${REBUILD}  embed every news item again (vectors are replaced by id)`],
-    async run({ app, log, signal, args }) {
+    async run({ app, log, signal, args, fencedSql }) {
       const unknown = args.filter((arg) => arg !== REBUILD);
       if (unknown.length) throw new Error(`embed: unknown flag ${unknown[0]} (known: ${REBUILD})`);
       const result = await embedPendingNews(
-        { sql: app.db.sql, vectors: app.vectors, embedder: app.embedder, log, signal },
+        // A batch writes idempotent single statements (vectors replaced by id, then marked), which
+        // no transaction fence covers: a lost lock stops the run at the next batch via `signal`.
+        { sql: fencedSql, vectors: app.vectors, embedder: app.embedder, log, signal },
         { rebuild: args.includes(REBUILD) },
       );
       return { ...result };

@@ -3,6 +3,7 @@
 // per window (30 and 90 days up to the model's latest resolved day, and all time), with
 // contaminated predictions left out and reported apart. Every write replaces what it recomputes
 // (idempotent); a kill leaves whole statements and the next run recomputes from the outcomes.
+import { enqueueWinRateAlerts } from "../lib/alerts/enqueue.ts";
 import { summarize } from "../lib/evaluate/metrics/summary.ts";
 import { labelOutcomes } from "../lib/evaluate/outcomes.ts";
 import { scoredPredictions } from "../lib/evaluate/query.ts";
@@ -45,9 +46,9 @@ export function createEvaluateJob(): Job {
   return {
     name: "evaluate",
     description: "Label outcomes whose horizon passed; recompute metrics",
-    async run({ app, log, signal, args }) {
+    async run({ app, log, signal, args, fencedSql: sql }) {
       if (args.length) throw new Error(`evaluate: unknown flag ${args[0]} (it takes none)`);
-      const { sql } = app.db;
+      // Fenced: the replacing transactions below commit only while this run is current.
       const { flatBand, costBps } = app.config.evaluate;
       const counts: JobCounts = {};
       counts.labelled = await labelOutcomes(sql, { band: flatBand, now: new Date(), signal });
@@ -81,6 +82,8 @@ export function createEvaluateJob(): Job {
           counts.snapshots = (counts.snapshots ?? 0) + snapshots.length;
         }
       }
+      // Win-rate alerts read the snapshots just written (lib/alerts/enqueue.ts).
+      counts.alerts = await enqueueWinRateAlerts(sql, new Date(), app.config.alerts);
       const trimmed = await trimSnapshots(sql, new Date(Date.now() - SNAPSHOT_HISTORY_MS));
       if (trimmed) log.info("old evaluation snapshots trimmed", { trimmed });
       return counts;

@@ -1,7 +1,8 @@
 // The predict job (DESIGN §7): every active stock × its assigned models (lib/predict/plan.ts) ×
 // the configured horizons, as of the stock's latest close. A rerun finds the same as-of and adds
 // nothing; stocks run `PREDICT_CONCURRENCY` at a time; a kill stops between predictions, each of
-// which is one insert.
+// which is one transaction with the alerts it raises.
+import { WinRateCache } from "../lib/alerts/enqueue.ts";
 import type { AppContext } from "../lib/context.ts";
 import { listExperiments } from "../lib/experiments/store.ts";
 import type { Job, JobCounts } from "../lib/jobs/job.ts";
@@ -19,7 +20,7 @@ export function createPredictJob(
   return {
     name: "predict",
     description: "Ask every active model for a forecast per stock",
-    async run({ app, log, signal, args }) {
+    async run({ app, log, signal, args, fence }) {
       if (args.length) throw new Error(`predict: unknown flag ${args[0]} (it takes none)`);
       const now = new Date();
       const { sql } = app.db;
@@ -41,6 +42,9 @@ export function createPredictJob(
         log,
         tally,
         signal,
+        // Alerts quote each model's win rate: read once per model per run.
+        winRates: new WinRateCache(),
+        fence,
       };
       const withoutPrices: string[] = [];
       await eachLimited(stocks, app.config.predict.concurrency, async (stock) => {

@@ -17,7 +17,16 @@ import { requestMetrics } from "./http/request_metrics.ts";
 import { clientIp } from "./http/request_origin.ts";
 import { securityHeaders } from "./http/security_headers.ts";
 import { METRICS_CONTENT_TYPE, type Registry } from "./metrics.ts";
+import { registerOpsMetrics } from "./ops/ops_metrics.ts";
 import { initialState, type State } from "./state.ts";
+
+/** API reads that are the same for every anonymous caller until the data changes. */
+const PUBLIC_API_READS = [
+  "/api/stocks/*",
+  "/api/news/*",
+  "/api/predictions/*",
+  "/api/evaluations/*",
+];
 
 /** What the page runtime (lib/fresh/server.ts) provides: SSR pages and their static assets. */
 export interface PageHandler {
@@ -55,13 +64,27 @@ export function createApp(
     const report = await checkHealth(healthChecks(app));
     return c.json(report, healthStatusCode(report));
   });
+  registerOpsMetrics(metrics, { sql: app.db.sql, embedderId: app.embedder.id, log: app.log });
   hono.get(
     "/metrics",
-    () => new Response(metrics.metrics(), { headers: { "Content-Type": METRICS_CONTENT_TYPE } }),
+    async () =>
+      new Response(await metrics.scrape(), { headers: { "Content-Type": METRICS_CONTENT_TYPE } }),
   );
+
+  const telegram = app.telegram;
+  if (telegram) hono.post("/telegram/webhook", (c) => telegram.webhook(c));
+
+  // Anonymous page views and public API reads come from the rendered-response cache while the
+  // data version holds.
+  const cachedResponses = pageCache({
+    cache: app.cache,
+    buildId: pages.buildId,
+    perVisitorMarkers: [`name="${CSRF_FIELD}"`],
+  });
 
   hono.use("/api/*", bodyLimit(app.config.bodyLimitBytes));
   hono.use("/api/*", authenticateApi(app));
+  for (const publicRead of PUBLIC_API_READS) hono.get(publicRead, cachedResponses);
   options.routes?.(hono);
   hono.route("/api", apiRouter(app));
   hono.all("/api/*", apiNotFound);
@@ -71,13 +94,7 @@ export function createApp(
     if (!response) throw new NotFound();
     return response;
   });
-  // Anonymous page views come from the rendered-page cache while the data version holds.
-  const cachedPages = pageCache({
-    cache: app.cache,
-    buildId: pages.buildId,
-    perVisitorMarkers: [`name="${CSRF_FIELD}"`],
-  });
-  hono.all("*", cachedPages, (c) => {
+  hono.all("*", cachedResponses, (c) => {
     const state = initialState(app, c.get("requestId"), clientIp(c, app.config.trustProxy));
     return pages.handle(c.req.raw, state);
   });

@@ -59,6 +59,8 @@ export function healthChecks(app: AppContext): HealthCheck[] {
       status: config.openaiApiKey || config.openrouterApiKey ? "configured" : "up",
       keys: { openai: Boolean(config.openaiApiKey), openrouter: Boolean(config.openrouterApiKey) },
     },
+    // The bot's state as it stands (lib/telegram/runtime.ts): never required.
+    ...(app.telegram ? [app.telegram.healthCheck()] : []),
   ];
 }
 

@@ -1,4 +1,5 @@
 // Structured JSON logs: one object per line on stdout (errors on stderr).
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { LogLevel } from "./config.ts";
 
 export type LogFields = Record<string, unknown>;
@@ -21,6 +22,17 @@ const consoleSink: LogSink = (line, level) => {
   else console.log(line);
 };
 
+/** Fields of the work in progress (a request's id), for lines written by any logger during it. */
+const logContext = new AsyncLocalStorage<LogFields>();
+
+/**
+ * Runs `work` so that every log line written while it runs — by code that was handed no tagged
+ * logger, in callbacks and promises it starts — carries `fields` (e.g. the request id).
+ */
+export function withLogContext<T>(fields: LogFields, work: () => T): T {
+  return logContext.run({ ...logContext.getStore(), ...fields }, work);
+}
+
 function describe(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message };
   return value;
@@ -33,7 +45,13 @@ export function createLogger(
 ): Logger {
   const write = (lineLevel: LogLevel, message: string, fields: LogFields = {}) => {
     if (RANK[lineLevel] < RANK[level]) return;
-    const entry: LogFields = { time: new Date().toISOString(), level: lineLevel, message, ...base };
+    const entry: LogFields = {
+      time: new Date().toISOString(),
+      level: lineLevel,
+      message,
+      ...logContext.getStore(),
+      ...base,
+    };
     for (const [key, value] of Object.entries(fields)) entry[key] = describe(value);
     sink(JSON.stringify(entry), lineLevel);
   };

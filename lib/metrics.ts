@@ -122,6 +122,14 @@ export class Counter<L extends string = never> extends Metric<L, { value: number
     return this.state(labels).value;
   }
 
+  /** The total as counted elsewhere (e.g. summed in a database) rather than by `inc` here. */
+  set(labels: Labels<L> | undefined, total: number): void {
+    if (!(total >= 0)) {
+      throw new Error(`${this.name}: a counter total is never negative (got ${total})`);
+    }
+    this.state(labels).value = total;
+  }
+
   protected samples(values: string[], state: { value: number }): string[] {
     return [`${this.name}${formatLabels(this.pairs(values))} ${formatValue(state.value)}`];
   }
@@ -191,6 +199,23 @@ export class Histogram<L extends string = never> extends Metric<L, HistogramStat
     state.count++;
   }
 
+  /**
+   * Observations counted elsewhere (e.g. grouped in a database): `counts[i]` observations fell in
+   * bucket i (at most `buckets[i]` and above the bound before), the last entry above every bound.
+   */
+  setCounts(labels: Labels<L> | undefined, counts: readonly number[], sum: number): void {
+    if (
+      counts.length !== this.buckets.length + 1 ||
+      !counts.every((n) => Number.isInteger(n) && n >= 0)
+    ) {
+      throw new Error(`${this.name}: expected ${this.buckets.length + 1} bucket counts`);
+    }
+    const state = this.state(labels);
+    state.counts = [...counts];
+    state.count = counts.reduce((total, n) => total + n, 0);
+    state.sum = sum;
+  }
+
   /** Count and sum observed for one label set (for tests and summaries). */
   get(labels?: Labels<L>): { count: number; sum: number } {
     const { count, sum } = this.state(labels);
@@ -218,6 +243,7 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 export class Registry {
   readonly #metrics = new Map<string, AnyMetric>();
   readonly #collectors: (() => void)[] = [];
+  readonly #refreshers: (() => Promise<void>)[] = [];
 
   counter<L extends string = never>(options: MetricOptions<L>): Counter<L> {
     return this.#add(new Counter<L>(options));
@@ -234,6 +260,20 @@ export class Registry {
   /** Runs `collect` before every exposition, to refresh gauges read from elsewhere. */
   onCollect(collect: () => void): void {
     this.#collectors.push(collect);
+  }
+
+  /**
+   * Awaits `refresh` before every `scrape()`: metrics read from a database. It must not throw
+   * (report a failure as a metric), or /metrics would fail with it.
+   */
+  onScrape(refresh: () => Promise<void>): void {
+    this.#refreshers.push(refresh);
+  }
+
+  /** What /metrics serves: the asynchronous sources refreshed, then the exposition. */
+  async scrape(): Promise<string> {
+    await Promise.all(this.#refreshers.map((refresh) => refresh()));
+    return this.metrics();
   }
 
   /** The text exposition format 0.0.4, served with `METRICS_CONTENT_TYPE`. */

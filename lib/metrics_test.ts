@@ -130,3 +130,46 @@ Deno.test("invalid definitions and uses are refused", () => {
   assert.throws(() => counter.inc({ route: "/" }, -1), /only goes up/);
   assert.throws(() => counter.inc(), /missing label route/);
 });
+
+Deno.test("totals counted elsewhere: a counter set to a total, a histogram set from bucket counts", () => {
+  const registry = new Registry();
+  const tokens = registry.counter({ name: "tokens_total", help: "x", labelNames: ["model"] });
+  tokens.set({ model: "a" }, 120);
+  tokens.set({ model: "a" }, 150);
+  assert.throws(() => tokens.set({ model: "a" }, -1), /never negative/);
+  const runs = registry.histogram({ name: "run_seconds", help: "x", buckets: [1, 10] });
+  runs.setCounts(undefined, [2, 0, 1], 42.5);
+  assert.deepEqual(runs.get(), { count: 3, sum: 42.5 });
+  assert.throws(() => runs.setCounts(undefined, [1, 1], 2), /expected 3 bucket counts/);
+  assert.throws(() => runs.setCounts(undefined, [1, -1, 0], 2), /expected 3 bucket counts/);
+  assert.equal(
+    registry.metrics(),
+    [
+      "# HELP tokens_total x",
+      "# TYPE tokens_total counter",
+      'tokens_total{model="a"} 150',
+      "# HELP run_seconds x",
+      "# TYPE run_seconds histogram",
+      'run_seconds_bucket{le="1"} 2',
+      'run_seconds_bucket{le="10"} 2',
+      'run_seconds_bucket{le="+Inf"} 3',
+      "run_seconds_sum 42.5",
+      "run_seconds_count 3",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("scrape() awaits the asynchronous sources before rendering; metrics() does not", async () => {
+  const registry = new Registry();
+  const rows = registry.gauge({ name: "rows", help: "Rows in a table." });
+  let stored = 7;
+  registry.onScrape(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    rows.set(undefined, stored);
+  });
+  assert.doesNotMatch(registry.metrics(), /^rows /m);
+  assert.match(await registry.scrape(), /^rows 7$/m);
+  stored = 8;
+  assert.match(await registry.scrape(), /^rows 8$/m);
+});

@@ -11,6 +11,9 @@ const NAV = [
   { href: "/news", label: "News" },
 ];
 
+/** Shown after NAV to signed-in users: their Telegram link and alert rules. */
+const ACCOUNT_NAV = { href: "/account", label: "Account" };
+
 /** Shown after NAV to admins only. */
 const ADMIN_NAV = { href: "/admin", label: "Admin" };
 
@@ -25,7 +28,11 @@ export default define.layout(({ Component, url, state }) => (
       <a class="brand" href="/">Craveny</a>
       <nav aria-label="Main">
         <ul>
-          {(state.user?.role === "admin" ? [...NAV, ADMIN_NAV] : NAV).map(({ href, label }) => (
+          {[
+            ...NAV,
+            ...(state.user ? [ACCOUNT_NAV] : []),
+            ...(state.user?.role === "admin" ? [ADMIN_NAV] : []),
+          ].map(({ href, label }) => (
             <li key={href}>
               <a href={href} aria-current={isCurrent(href, url.pathname) ? "page" : undefined}>
                 {label}

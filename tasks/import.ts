@@ -13,7 +13,7 @@ import { formatCount, progressLine, rowsPerSecond } from "../lib/imports/progres
 import { RejectionReport, reportPath } from "../lib/imports/report.ts";
 import { createLogger } from "../lib/log.ts";
 import { seedDefaultUniverse } from "../lib/stocks/universe.ts";
-import { exitWithError } from "./exit.ts";
+import { INTERRUPTED_EXIT, runTask, stopOnInterrupt, UsageError } from "./cli.ts";
 
 const usage = `usage: deno task import prices FILE…
        deno task import news FILE…
@@ -55,10 +55,7 @@ interface Args {
   taggedOnly: boolean;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(args: string[]): Args | "help" {
-  if (args.includes("--help") || args.includes("-h")) return "help";
+function parseArgs(args: string[]): Args {
   const [kind, ...rest] = args;
   if (kind !== "prices" && kind !== "news") {
     throw new UsageError(kind ? `unknown import ${JSON.stringify(kind)}` : "nothing to import");
@@ -219,18 +216,7 @@ async function checkReadable(path: string): Promise<string | null> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: Args | "help";
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`craveny: ${error.message}\n\n${usage}`);
-    return 2;
-  }
-  if (args === "help") {
-    console.log(usage);
-    return 0;
-  }
+  const args = parseArgs(argv);
   for (const path of args.files) {
     const problem = await checkReadable(path);
     if (problem) {
@@ -240,12 +226,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(await readEnvironment());
   const log = createLogger(config.logLevel === "debug" ? "debug" : "warn");
-  const controller = new AbortController();
-  const stop = () => {
-    if (!controller.signal.aborted) console.log("\nstopping after the current batch…");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", stop);
+  using interrupt = stopOnInterrupt();
   const db = await openDatabase(config, log);
   try {
     await migrate(db, log);
@@ -253,7 +234,9 @@ async function main(argv: string[]): Promise<number> {
     await seedDefaultUniverse(db.sql);
     for (const path of args.files) {
       try {
-        if (!await importFile(db, args, path, config.dataDir, controller.signal)) return 130;
+        if (!await importFile(db, args, path, config.dataDir, interrupt.signal)) {
+          return INTERRUPTED_EXIT;
+        }
       } catch (error) {
         if (error instanceof HeaderError) {
           console.error(`craveny: ${path}: ${error.message}`);
@@ -268,9 +251,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
     await db.close();
   }
 }
 
-if (import.meta.main) main(Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runTask(usage, main);

@@ -137,7 +137,7 @@ Deno.test("import: Ctrl-C stops between batches, committed batches stay whole", 
     return;
   }
   assert.equal(code, 130, `${stdout}\n${stderr}`);
-  assert.match(stdout, /stopping after the current batch/);
+  assert.match(stderr, /stopping at the next safe point/);
   assert.match(stdout, /interrupted: the batches committed before Ctrl-C stay/);
   const count = await countRows(dir.path, "price_bar");
   assert.equal(count % 500, 0, `${count} bars: a batch was half-written`);

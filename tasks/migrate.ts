@@ -3,7 +3,7 @@ import { loadConfig, readEnvironment } from "../lib/config.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { openDatabase } from "../lib/db/open.ts";
 import { createLogger } from "../lib/log.ts";
-import { exitWithError } from "./exit.ts";
+import { runTask, UsageError } from "./cli.ts";
 
 const usage = `usage: deno task migrate
 
@@ -12,14 +12,7 @@ under DATA_DIR (default ./data) when DATABASE_URL is unset. Prints one line per 
 migration, or "up to date".`;
 
 async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(usage);
-    return 0;
-  }
-  if (args.length) {
-    console.error(`craveny: unexpected argument ${JSON.stringify(args[0])}\n${usage}`);
-    return 2;
-  }
+  if (args.length) throw new UsageError(`unexpected argument ${JSON.stringify(args[0])}`);
   const config = loadConfig(await readEnvironment());
   // Only warnings and errors as log lines: the applied migrations are this command's output.
   const log = createLogger(config.logLevel === "debug" ? "debug" : "warn");
@@ -34,4 +27,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) main(Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runTask(usage, main);

@@ -1,7 +1,6 @@
 // `deno task replay --from DATE --to DATE [--models a,b] [--symbols AAPL,MSFT]`: predictions over
 // history through the live code path (lib/predict/replay.ts), with a progress bar and an ETA on
 // stderr, a JSON summary on stdout, and a clean stop on Ctrl-C (run it again to resume).
-import { parseArgs } from "node:util";
 import { openAppContext } from "../lib/bootstrap.ts";
 import { loadConfig, readEnvironment } from "../lib/config.ts";
 import type { JobCounts } from "../lib/jobs/job.ts";
@@ -12,7 +11,7 @@ import { SpendingGuard, tallyInto } from "../lib/predict/predict.ts";
 import { replayPredictions, replayProgressLine } from "../lib/predict/replay.ts";
 import { listStocks } from "../lib/stocks/store.ts";
 import { normalizeSymbol } from "../lib/stocks/symbol.ts";
-import { exitWithError } from "./exit.ts";
+import { INTERRUPTED_EXIT, options, runTask, stopOnInterrupt, UsageError } from "./cli.ts";
 
 const usage =
   `usage: deno task replay --from YYYY-MM-DD --to YYYY-MM-DD [--models a,b] [--symbols AAPL,MSFT]
@@ -24,8 +23,6 @@ interrupted replay resumes where it stopped.
 
   --models   model names (default: every active model; inactive ones may be named)
   --symbols  stock symbols (default: every active stock)`;
-
-class UsageError extends Error {}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -58,44 +55,23 @@ function pick<T>(all: T[], key: (item: T) => string, wanted: string[], what: str
 }
 
 async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        from: { type: "string" },
-        to: { type: "string" },
-        models: { type: "string" },
-        symbols: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`craveny: ${error instanceof Error ? error.message : error}\n\n${usage}`);
-    return 2;
+  const { values, positionals } = options(args, {
+    from: { type: "string" },
+    to: { type: "string" },
+    models: { type: "string" },
+    symbols: { type: "string" },
+  });
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const from = day("from", values.from);
+  const to = day("to", values.to);
+  if (from > to) throw new UsageError("--from must not be after --to");
   const config = loadConfig(await readEnvironment());
   const log = createLogger(config.logLevel);
-  let from: string, to: string;
-  try {
-    from = day("from", values.from);
-    to = day("to", values.to);
-    if (from > to) throw new UsageError("--from must not be after --to");
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`craveny: ${error.message}\n\n${usage}`);
-    return 2;
-  }
   const app = await openAppContext(config, log);
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  Deno.addSignalListener("SIGINT", stop);
   try {
+    using interrupt = stopOnInterrupt();
     const wantedModels = names(values.models);
     const wantedSymbols = names(values.symbols)?.map((s) => normalizeSymbol(s) ?? s);
     const models = wantedModels
@@ -117,7 +93,7 @@ async function main(args: string[]): Promise<number> {
       spending: new SpendingGuard(app, () => new Date()),
       log,
       tally: tallyInto(counts),
-      signal: controller.signal,
+      signal: interrupt.signal,
     }, {
       from,
       to,
@@ -141,19 +117,16 @@ async function main(args: string[]): Promise<number> {
       from,
       to,
       stockDays: done,
-      interrupted: controller.signal.aborted,
+      interrupted: interrupt.signal.aborted,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       counts,
     }));
-    return controller.signal.aborted ? 130 : 0;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`craveny: ${error.message}`);
-    return 2;
+    if (!interrupt.signal.aborted) return 0;
+    console.error("replay interrupted: the predictions stored so far stay; run it again to resume");
+    return INTERRUPTED_EXIT;
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
     await app.close();
   }
 }
 
-if (import.meta.main) main(Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runTask(usage, main);

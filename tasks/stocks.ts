@@ -3,8 +3,7 @@
 import type { AppContext } from "../lib/context.ts";
 import { addFeed, deleteFeed, listFeeds } from "../lib/news/feeds_store.ts";
 import { getStock, listStocks, setStockActive, upsertStocks } from "../lib/stocks/store.ts";
-import { type Command, one, options, runCommand, UsageError } from "./cli.ts";
-import { exitWithError } from "./exit.ts";
+import { type Command, one, options, runCommand, runTask, UsageError } from "./cli.ts";
 
 const usage = `usage: deno task stocks COMMAND
 
@@ -94,4 +93,4 @@ async function setActive(app: AppContext, args: string[], active: boolean): Prom
   return `${stock.symbol} is now ${active ? "active" : "inactive"}`;
 }
 
-if (import.meta.main) runCommand(usage, COMMANDS, Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runTask(usage, (args) => runCommand(COMMANDS, args));

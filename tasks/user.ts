@@ -10,8 +10,7 @@ import {
   type UserAccount,
 } from "../lib/auth/user_store.ts";
 import type { AppContext } from "../lib/context.ts";
-import { type Command, one, options, runCommand, UsageError } from "./cli.ts";
-import { exitWithError } from "./exit.ts";
+import { type Command, one, options, runCommand, runTask, UsageError } from "./cli.ts";
 import { promptHidden, readPipedPassword } from "./read_password.ts";
 
 const usage = `usage: deno task user COMMAND
@@ -97,4 +96,4 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-if (import.meta.main) runCommand(usage, COMMANDS, Deno.args).then(Deno.exit, exitWithError);
+if (import.meta.main) runTask(usage, (args) => runCommand(COMMANDS, args));

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { startAdminTestApp } from "../../tests/support/admin.ts";
 import { startTestApp } from "../../tests/support/app.ts";
 import { bearerHeaders, createTestUser, signIn } from "../../tests/support/auth.ts";
-import { finishRun, startRun } from "../jobs/store.ts";
+import { acquireJobLock } from "../jobs/lock.ts";
+import { finishRun, recentRuns, startRun } from "../jobs/store.ts";
 
 Deno.test("/api/jobs", async (t) => {
   const app = await startAdminTestApp();
@@ -63,6 +64,35 @@ Deno.test("/api/jobs", async (t) => {
       assert.equal(body.error.details.parameter, parameter);
     }
   });
+});
+
+Deno.test("POST /api/jobs/:name/run starts a run now, once", async () => {
+  const app = await startAdminTestApp();
+  await using _closing = { [Symbol.asyncDispose]: () => app.close() };
+  const post = async (path: string) => {
+    const response = await app.app.fetch(
+      new Request(`http://localhost${path}`, { method: "POST", headers: app.adminHeaders }),
+    );
+    return { status: response.status, body: await response.json() };
+  };
+  // Another run (here, a scheduled one in another process) holds the lock: nothing starts.
+  const held = await acquireJobLock(app.context, "evaluate", 60_000);
+  assert.ok(held);
+  const busy = await post("/api/jobs/evaluate/run");
+  assert.equal(busy.status, 409);
+  assert.equal(busy.body.error.code, "conflict");
+  await held.release();
+
+  const started = await post("/api/jobs/evaluate/run");
+  assert.equal(started.status, 202);
+  assert.deepEqual(started.body, { job: "evaluate", status: "started" });
+  await app.context.background.idle();
+  const [run] = await recentRuns(app.context.db.sql, "evaluate", 1);
+  assert.equal(run.status, "succeeded");
+
+  const unknown = await post("/api/jobs/backup/run");
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.body.error.message, /crawl, embed, predict, evaluate, alerts/);
 });
 
 Deno.test("/api/jobs is admin only: 401 without a valid token, 403 for investors", async () => {

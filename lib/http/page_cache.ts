@@ -1,12 +1,12 @@
-// Public pages change only when data does (DESIGN §9), so an anonymous GET of a page is rendered
-// once per (path + query, data version) and then served from memory; browsers revalidate with the
+// Public pages change only when data does (DESIGN §9), so an anonymous GET of a page — or of a
+// public JSON API read — is rendered once per (path + query, data version) and then served from memory; browsers revalidate with the
 // ETag and get 304 while the version holds. The data version lives in the cache port, so one bump
 // (lib/cache/data_version.ts) invalidates every process; entries also expire after `ttlMs` in case
 // a writer forgot to bump.
 //
 // Not cached: personalised requests (an Authorization header or the access cookie: they bypass
 // this, and their responses tell every other cache, the browser's included, to keep no copy),
-// anything but a 200 HTML response, responses that set a cookie or say `Cache-Control:
+// anything but a 200 HTML or JSON response (CSV exports and event streams pass through unread), responses that set a cookie or say `Cache-Control:
 // private`/`no-store` (how a route opts out), and pages holding a per-visitor marker (a CSRF
 // field) whatever their headers say.
 import type { Context, MiddlewareHandler } from "hono";
@@ -54,11 +54,14 @@ export function fnv1a(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, "0");
 }
 
+/** Bodies small and finished enough to keep: streams and exports are never buffered. */
+const KEPT_TYPES = /^(text\/html|application\/json)\b/;
+
 /** A response another visitor may be shown as it is. */
 function shareable(response: Response): boolean {
   const cacheControl = response.headers.get("cache-control") ?? "";
   return response.status === 200 &&
-    (response.headers.get("content-type") ?? "").startsWith("text/html") &&
+    KEPT_TYPES.test(response.headers.get("content-type") ?? "") &&
     !response.headers.has("set-cookie") &&
     !/\b(private|no-store)\b/i.test(cacheControl);
 }

@@ -140,10 +140,14 @@ Deno.test("isPersonalised: the access cookie by name, or any Authorization", () 
   assert.equal(personal({ authorization: "Basic x" }), true);
 });
 
-Deno.test("page cache: only a shareable 200 HTML page is kept", async () => {
+Deno.test("page cache: only a shareable 200 HTML page or JSON answer is kept", async () => {
   const cases: [string, (req: Request) => Response][] = [
     ["not found", () => new Response("<p>no</p>", { status: 404, headers: HTML })],
-    ["JSON", () => Response.json({ a: 1 })],
+    ["CSV", () => new Response("a,b\n1,2\n", { headers: { "content-type": "text/csv" } })],
+    [
+      "a stream",
+      () => new Response("data: 1\n\n", { headers: { "content-type": "text/event-stream" } }),
+    ],
     ["a cookie", () => new Response("<p>hi</p>", { headers: { ...HTML, "set-cookie": "v=1" } })],
     [
       "no-store",
@@ -168,6 +172,18 @@ Deno.test("page cache: only a shareable 200 HTML page is kept", async () => {
   const app = await ready(cachedApp({ perVisitorMarkers: ['name="csrf"'] }));
   app.answer(() => new Response('<input name="csrf" value="t">', { headers: HTML }));
   assert.equal(await (await app.get("/login")).text(), '<input name="csrf" value="t">');
+});
+
+Deno.test("page cache: a public JSON answer is kept like a page", async () => {
+  const app = await ready(cachedApp());
+  app.answer(() => Response.json({ renders: app.renders }));
+  const first = await app.get("/api/predictions?symbol=AAPL");
+  assert.deepEqual(await first.json(), { renders: 1 });
+  const second = await app.get("/api/predictions?symbol=AAPL");
+  assert.equal(second.headers.get("x-page-cache"), "hit");
+  assert.equal(second.headers.get("content-type"), "application/json");
+  assert.deepEqual(await second.json(), { renders: 1 });
+  assert.equal(app.renders, 1);
 });
 
 Deno.test("page cache: HEAD is answered from a stored GET, but never fills the cache", async () => {

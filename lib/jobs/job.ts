@@ -1,3 +1,4 @@
+import type { ISql, Sql } from "postgres";
 import type { AppContext } from "../context.ts";
 import type { Logger } from "../log.ts";
 
@@ -13,8 +14,22 @@ export interface JobContext {
   app: AppContext;
   log: Logger;
   runId: number;
-  /** Aborted on shutdown: a job checks it between batches and stops at the next safe point. */
+  /**
+   * Aborted on shutdown and when the run loses its lock: a job checks it between batches and
+   * stops at the next safe point. `signal.reason` says why.
+   */
   signal: AbortSignal;
+  /**
+   * Call first inside each write transaction: throws `LostFence` (rolling the transaction back)
+   * once another process has taken the job over from this run, so a run whose lock expired
+   * while its process stalled commits nothing more. See lib/jobs/fence.ts.
+   */
+  fence(tx: ISql): Promise<void>;
+  /**
+   * `app.db.sql` whose every `begin` runs `fence` first: hand it to domain code that opens its own
+   * write transactions. Statements outside a transaction are not fenced (keep them idempotent).
+   */
+  fencedSql: Sql;
   /** Command-line flags after the job name (`deno task job crawl --reparse`); empty from cron. */
   args: string[];
   /**

@@ -2,7 +2,9 @@
 // live job and replays share. Per horizon the inputs are assembled once (inputs.ts) and every
 // model sees exactly the same inputs. Existing predictions are skipped (the unique key makes a
 // rerun add nothing); a model failing never stops the others; failures are recorded, never
-// turned into predictions.
+// turned into predictions. A new live prediction's alerts are written in its transaction.
+import { type Fence, LostFence } from "../jobs/fence.ts";
+import { enqueuePredictionAlerts, WinRateCache } from "../alerts/enqueue.ts";
 import type { AppContext } from "../context.ts";
 import type { JobCounts } from "../jobs/job.ts";
 import type { Logger } from "../log.ts";
@@ -86,6 +88,10 @@ export interface PredictDeps {
   log: Logger;
   tally: Tally;
   signal?: AbortSignal;
+  /** Win rates shown in alerts, read once per model while it lives; absent: once per stock. */
+  winRates?: WinRateCache;
+  /** The job run's fence (lib/jobs/fence.ts); absent outside a job (replays, tasks). */
+  fence?: Fence;
 }
 
 export interface StockRequest {
@@ -97,7 +103,8 @@ export interface StockRequest {
 }
 
 /** Predicts every (assignment × horizon) of `request` that has no prediction yet. */
-export async function predictStock(deps: PredictDeps, request: StockRequest): Promise<void> {
+export async function predictStock(given: PredictDeps, request: StockRequest): Promise<void> {
+  const deps = { ...given, winRates: given.winRates ?? new WinRateCache() };
   const { app, tally } = deps;
   const { stock, asOf, mode } = request;
   const existing = await existingPredictions(app.db.sql, stock.id, asOf);
@@ -121,6 +128,8 @@ export async function predictStock(deps: PredictDeps, request: StockRequest): Pr
     for (const assignment of todo) {
       if (deps.signal?.aborted) return;
       await predictOne(deps, assignment, inputs, fingerprint).catch((error) => {
+        // Another process took the job over: stop at once rather than fail every prediction.
+        if (error instanceof LostFence) throw error;
         tally("failed");
         deps.log.error("prediction failed", {
           model: assignment.model.name,
@@ -157,12 +166,17 @@ async function predictOne(
     horizon: inputs.horizon,
     mode: inputs.mode,
   };
+  const names = {
+    symbol: inputs.stock.symbol,
+    stockName: inputs.stock.name,
+    modelName: model.name,
+  };
   const record = async (
     forecast: Forecast,
     usage: Partial<NewPrediction> = {},
     extraRecord: Record<string, unknown> = {},
   ) => {
-    const inserted = await insertPrediction(app.db.sql, {
+    const prediction: NewPrediction = {
       ...base,
       direction: forecast.direction,
       confidence: forecast.confidence,
@@ -180,10 +194,13 @@ async function predictOne(
       inputsHash: fingerprint.all,
       runRecord: { ...runRecord, ...extraRecord },
       ...usage,
-    });
-    tally(inserted ? "predicted" : "existing");
+    };
+    const stored = await storePrediction(app, prediction, names, deps);
+    tally(stored ? "predicted" : "existing");
+    if (!stored) return;
+    tally("alerts", stored.alerts);
     // Replays write history nobody is watching arrive; live calls go to open dashboards.
-    if (inserted && inputs.mode === "live") app.newPredictions.notify();
+    if (inputs.mode === "live") app.newPredictions.notify();
   };
 
   if (!isLlm(model)) {
@@ -222,5 +239,38 @@ async function predictOne(
     model: model.name,
     symbol: inputs.stock.symbol,
     error: outcome.error,
+  });
+}
+
+/**
+ * Stores a prediction and, when it is new, the alerts it raises, in one transaction: a crash
+ * never leaves a prediction without its alerts, nor an alert without its prediction. Returns the
+ * new prediction's id and how many alerts it wrote; null when the prediction existed.
+ */
+export async function storePrediction(
+  app: Pick<AppContext, "db" | "config">,
+  prediction: NewPrediction,
+  names: { symbol: string; stockName: string; modelName: string },
+  { winRates, fence }: Pick<PredictDeps, "winRates" | "fence"> = {},
+): Promise<{ id: number; alerts: number } | null> {
+  if (prediction.mode !== "live") {
+    // Replays raise no alerts: a bare insert spares the transaction's two extra round trips.
+    const id = await insertPrediction(app.db.sql, prediction);
+    return id === null ? null : { id, alerts: 0 };
+  }
+  return await app.db.sql.begin(async (tx) => {
+    // Commits only while the job run is current: a run that lost its lock writes nothing more.
+    if (fence) await fence(tx);
+    const id = await insertPrediction(tx, prediction);
+    if (id === null) return null;
+    const stored = { ...prediction, ...names, id };
+    const alerts = await enqueuePredictionAlerts(
+      tx,
+      stored,
+      new Date(),
+      app.config.alerts,
+      winRates,
+    );
+    return { id, alerts };
   });
 }

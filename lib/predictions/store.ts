@@ -27,9 +27,9 @@ export interface NewPrediction {
   runRecord: Record<string, unknown>;
 }
 
-/** Inserts the prediction unless its (model, stock, as_of, horizon) exists; true when inserted. */
-export async function insertPrediction(sql: ISql, p: NewPrediction): Promise<boolean> {
-  const rows = await sql`
+/** Inserts the prediction unless its (model, stock, as_of, horizon) exists; its id, else null. */
+export async function insertPrediction(sql: ISql, p: NewPrediction): Promise<number | null> {
+  const [row] = await sql<{ id: number }[]>`
     insert into prediction (model_id, stock_id, as_of, horizon, direction, confidence, reasoning,
       cited_news_ids, shown_news_ids, prompt_id, ab_test_id, variant, mode, contaminated,
       input_tokens, output_tokens, cost, latency_ms, inputs_hash, run_record)
@@ -41,7 +41,7 @@ export async function insertPrediction(sql: ISql, p: NewPrediction): Promise<boo
   })
     on conflict on constraint prediction_model_stock_as_of_horizon_key do nothing
     returning id`;
-  return rows.length === 1;
+  return row?.id ?? null;
 }
 
 /** A model call that produced no prediction. */

@@ -1,24 +1,21 @@
-// The jobs: each one's recent runs with their counts and errors, and a button to run it now. A run
-// started here goes on in the background under the job's lock, exactly as a scheduled run; while
-// one runs (here, on schedule or in another process), "Run now" only says so.
+// The jobs: each one's recent runs with their counts and errors, and a button to run it now
+// (lib/jobs/trigger.ts); while one runs (here, on schedule or in another process), "Run now" only
+// says so.
 import { FlashBanner } from "../../components/admin/FlashBanner.tsx";
 import { formActions, formText, redirectWithFlash } from "../../lib/http/form_actions.ts";
 import { JobRuns } from "../../components/admin/JobRuns.tsx";
 import { PostButton } from "../../components/admin/PostForm.tsx";
 import { JOBS } from "../../jobs/registry.ts";
-import type { AppContext } from "../../lib/context.ts";
 import { define } from "../../lib/fresh/define.ts";
 import { BadRequest } from "../../lib/http/errors.ts";
-import { isJobName, type Job, JOB_NAMES, type JobName } from "../../lib/jobs/job.ts";
-import { runJob } from "../../lib/jobs/runner.ts";
+import { isJobName, JOB_NAMES, type JobName } from "../../lib/jobs/job.ts";
 import { type JobRunRow, recentRuns } from "../../lib/jobs/store.ts";
+import { startJobNow, type TriggerResult } from "../../lib/jobs/trigger.ts";
 
 const PATH = "/admin/jobs";
 const RUNS_PER_JOB = 5;
 
-type Start = "started" | "busy" | "failed";
-
-const START_MESSAGES: Record<Start, (job: JobName) => string> = {
+const START_MESSAGES: Record<TriggerResult, (job: JobName) => string> = {
   started: (job) => `${job} started. Reload this page to follow it.`,
   busy: (job) => `${job} is already running; nothing new was started.`,
   failed: (job) => `${job} could not start: the server log says why.`,
@@ -35,27 +32,6 @@ interface JobsData {
   jobs: { name: JobName; description: string; runs: JobRunRow[] }[];
 }
 
-/**
- * Runs `job` without waiting for it to finish. Resolves once it has started — it then holds the
- * lock and has its job_run record — or when it could not: another run holds the lock ("busy"), or
- * recording the run failed.
- */
-async function startInBackground(job: Job, app: AppContext): Promise<Start> {
-  const started = Promise.withResolvers<"started">();
-  const watched: Job = {
-    ...job,
-    run: (context) => {
-      started.resolve("started");
-      return job.run(context);
-    },
-  };
-  // Settles first only when the job never ran: the lock was held, or recording the run failed.
-  const outcome = runJob(watched, app).then((done) =>
-    done.status === "skipped" ? "busy" : "failed"
-  );
-  return await Promise.race([started.promise, outcome]);
-}
-
 export const handler = define.handlers<JobsData>({
   async GET(_req, ctx) {
     const { sql } = ctx.state.app.db;
@@ -70,7 +46,7 @@ export const handler = define.handlers<JobsData>({
     async run(form, ctx) {
       const name = formText(form, "job");
       if (!isJobName(name)) throw new BadRequest(`job: expected one of ${JOB_NAMES.join(", ")}`);
-      const start = await startInBackground(JOBS[name], ctx.state.app);
+      const start = await startJobNow(JOBS[name], ctx.state.app);
       return redirectWithFlash(PATH, `${start}-${name}`);
     },
   }),

@@ -1,6 +1,8 @@
 // An AppContext for tests: what is given is used (and not closed), the rest is opened fresh — a
 // throwaway database, a memory cache, the embedded vector store in a temporary directory, the
 // offline embedder, a logger that collects its lines and auth keys from a random secret.
+import { BackgroundWork } from "../../lib/jobs/background.ts";
+import { OUTBOX_ONLY } from "../../lib/alerts/sender.ts";
 import { deriveAuthKeys } from "../../lib/auth/keys.ts";
 import { MemoryCache } from "../../lib/cache/memory.ts";
 import { loadConfig } from "../../lib/config.ts";
@@ -50,6 +52,8 @@ export async function openTestContext(given: Partial<AppContext> = {}): Promise<
       log: given.log ?? createLogger("debug", (line) => logs.push(line)),
       newPredictions,
       authKeys: given.authKeys ?? deriveAuthKeys(crypto.getRandomValues(new Uint8Array(32))),
+      alertSender: given.alertSender ?? OUTBOX_ONLY,
+      background: given.background ?? new BackgroundWork(),
       logs,
       close,
       [Symbol.asyncDispose]: close,
