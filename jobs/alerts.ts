@@ -9,6 +9,8 @@ export function createAlertsJob(): Job {
   return {
     name: "alerts",
     description: "Dispatch the alert outbox to Telegram",
+    // Deliveries change no page: sending alerts must not re-render every cached page.
+    showsOnPages: false,
     async run({ app, log, signal, fence }): Promise<JobCounts> {
       const sql = app.db.sql;
       if (!app.alertSender.delivers) {

@@ -21,6 +21,7 @@
 // is ever inside that window.
 import type { ISql, Sql, TransactionSql } from "postgres";
 import { isDigestKey } from "./format.ts";
+import { deactivateChat } from "./subscriptions.ts";
 import type { AlertPayload } from "./types.ts";
 
 export interface OutboxRow {
@@ -383,30 +384,17 @@ export async function finishAttempt(
           update alert_outbox set status = 'cancelled', attempts = attempts + 1,
             finished_at = now(), last_error = ${error}
           where ${held}`;
-        const deactivated = await tx`
-          insert into telegram_chat (chat_id, kind, active, deactivated_reason, deactivated_at)
-          values (${chatId}, ${chatKind(chatId)}, false, ${r.reason}, now())
-          on conflict (chat_id) do update set active = false,
-            deactivated_reason = excluded.deactivated_reason, deactivated_at = now(),
-            updated_at = now()
-          where telegram_chat.active
-          returning chat_id`;
+        const deactivated = await deactivateChat(tx, chatId, r.reason);
         const cancelled = await tx`
           update alert_outbox set status = 'cancelled', finished_at = now(),
             last_error = ${`chat ${r.reason}`}
           where chat_id = ${chatId} and status = 'pending'
           returning id`;
-        return { deactivated: deactivated.length > 0, cancelled: cancelled.length };
+        return { deactivated, cancelled: cancelled.length };
       });
   }
   await sql`with attempt as (${attempt}) ${rows}`;
   return { cancelled: 0, deactivated: false };
-}
-
-/** A chat's kind from its id, for a chat Telegram told us about before the bot recorded it. */
-function chatKind(chatId: number): string {
-  if (chatId > 0) return "private";
-  return chatId < -1_000_000_000_000 ? "supergroup" : "group";
 }
 
 /** Puts claimed rows that were never attempted back to pending, due now (if still ours). */

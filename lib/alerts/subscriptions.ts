@@ -138,18 +138,29 @@ export function stopChat(sql: Sql, chatId: number): Promise<number> {
 }
 
 /**
- * The bot can no longer reach the chat (blocked by its user, removed from the group): no alerts
- * until a message from it shows otherwise (`recordChat`). A /stop is kept as the reason.
+ * The bot can no longer reach the chat (blocked by its user, removed from the group, not found):
+ * no alerts until a message from it shows otherwise (`recordChat`). A /stop is kept as the
+ * reason. Recorded even for a chat the bot never saw. True when this call deactivated it.
  */
 export async function deactivateChat(
   sql: ISql,
   chatId: number,
   reason: Exclude<DeactivatedReason, "stopped">,
-): Promise<void> {
-  await sql`
-    update telegram_chat
-    set active = false, deactivated_reason = ${reason}, deactivated_at = now(), updated_at = now()
-    where chat_id = ${chatId} and active`;
+): Promise<boolean> {
+  const rows = await sql`
+    insert into telegram_chat (chat_id, kind, active, deactivated_reason, deactivated_at)
+    values (${chatId}, ${chatKind(chatId)}, false, ${reason}, now())
+    on conflict (chat_id) do update set active = false,
+      deactivated_reason = excluded.deactivated_reason, deactivated_at = now(), updated_at = now()
+    where telegram_chat.active
+    returning chat_id`;
+  return rows.length > 0;
+}
+
+/** A chat's kind from its id (supergroup ids start at -100…), for a chat not yet recorded. */
+function chatKind(chatId: number): ChatKind {
+  if (chatId > 0) return "private";
+  return chatId < -1_000_000_000_000 ? "supergroup" : "group";
 }
 
 /** Holds the chat's alerts until `until` (null: unmuted); the chat must have been recorded. */

@@ -38,7 +38,12 @@ export const SECTIONS: readonly ApiSection[] = [
   },
   { path: "/stocks", description: "Stocks and their daily prices", router: stocksRouter },
   { path: "/news", description: "Matched news, searchable and paginated", router: newsRouter },
-  { path: "/jobs", description: "Recent job runs; start one now (admin)", router: jobsRouter, admin: true },
+  {
+    path: "/jobs",
+    description: "Recent job runs; start one now (admin)",
+    router: jobsRouter,
+    admin: true,
+  },
   {
     path: "/predictions",
     description: "Model predictions, filterable, paginated, CSV export",

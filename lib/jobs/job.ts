@@ -45,6 +45,11 @@ export type JobCounts = Record<string, number>;
 export interface Job {
   name: JobName;
   description: string;
+  /**
+   * False for a job whose writes no page shows (the alerts outbox): its runs never invalidate the
+   * cached pages. Default true.
+   */
+  showsOnPages?: boolean;
   /** Flags the job understands, one "--flag  what it does" per line, for `deno task job --help`. */
   flags?: string[];
   run(context: JobContext): Promise<JobCounts>;

@@ -84,7 +84,7 @@ export async function runJob(
       options,
     });
     // Pages are cached under the data version: whatever the run wrote shows on the next view.
-    if (mayHaveWritten(outcome)) await bumpDataVersion(app.cache);
+    if (job.showsOnPages !== false && mayHaveWritten(outcome)) await bumpDataVersion(app.cache);
     if (outcome.status === "failed") await alertAdmins(app, log, job.name, outcome);
     return outcome;
   } finally {

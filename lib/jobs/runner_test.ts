@@ -153,11 +153,12 @@ Deno.test("job runner", async (t) => {
   await t.step(
     "a run that wrote something bumps the data version; one that didn't, not",
     async () => {
-      const run = async (counts: Record<string, number>) => {
+      const run = async (counts: Record<string, number>, showsOnPages?: boolean) => {
         const before = await readDataVersion(app.cache);
         const job: Job = {
           name: "crawl",
           description: "counts",
+          showsOnPages,
           run: () => Promise.resolve(counts),
         };
         assert.equal((await runJob(job, app)).status, "succeeded");
@@ -169,6 +170,8 @@ Deno.test("job runner", async (t) => {
         false,
       );
       assert.equal(await run({}), false);
+      // A job whose writes no page shows (alert deliveries) never invalidates the pages.
+      assert.equal(await run({ sent: 12 }, false), false);
       const failing: Job = {
         name: "crawl",
         description: "fails after it may have written",
