@@ -9,6 +9,7 @@ import { createFreshHandler } from "./lib/fresh/server.ts";
 import { createLogger, type Logger } from "./lib/log.ts";
 import { Registry } from "./lib/metrics.ts";
 import { startTelegram } from "./lib/telegram/runtime.ts";
+import { wantsHelp } from "./tasks/cli.ts";
 import { exitWithError } from "./tasks/exit.ts";
 
 export interface StartOptions {
@@ -124,4 +125,14 @@ async function shutdown(steps: ShutdownStep[], deadlineMs: number, log: Logger):
   return true;
 }
 
-if (import.meta.main) start().catch(exitWithError);
+const USAGE = `usage: deno task start
+
+Runs Craveny: the pages, the API and (JOBS_ENABLED) the scheduled jobs, on PORT (default 8000).
+With nothing configured everything is embedded under DATA_DIR; DATABASE_URL, REDIS_URL,
+MILVUS_ADDRESS, OPENAI_API_KEY, TELEGRAM_BOT_TOKEN… switch to the production adapters (.env.example
+lists every variable). SIGTERM or Ctrl-C shuts down gracefully within SHUTDOWN_TIMEOUT_MS.`;
+
+if (import.meta.main) {
+  if (wantsHelp(Deno.args)) console.log(USAGE);
+  else start().catch(exitWithError);
+}

@@ -14,7 +14,7 @@ const tasks = Object.entries(denoJson.tasks);
 /** The task script a task runs, e.g. "tasks/job.ts"; undefined for tasks that run no script. */
 function script(task: string | { command: string }): string | undefined {
   const command = typeof task === "string" ? task : task.command;
-  return /^deno run -A (tasks\/\w+\.ts)$/.exec(command)?.[1];
+  return /^deno run -A ((?:tasks\/)?\w+\.ts)$/.exec(command)?.[1];
 }
 
 Deno.test("deno task lists every operator command, each with a one-line description", () => {
