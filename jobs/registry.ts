@@ -3,6 +3,7 @@ import { createAlertsJob } from "./alerts.ts";
 import { createCrawlJob } from "./crawl.ts";
 import { createEmbedJob } from "./embed.ts";
 import { createEvaluateJob } from "./evaluate.ts";
+import { createHousekeepJob } from "./housekeep.ts";
 import { createPredictJob } from "./predict.ts";
 
 export const JOBS: Record<JobName, Job> = {
@@ -11,4 +12,5 @@ export const JOBS: Record<JobName, Job> = {
   predict: createPredictJob(),
   evaluate: createEvaluateJob(),
   alerts: createAlertsJob(),
+  housekeep: createHousekeepJob(),
 };

@@ -17,6 +17,7 @@ export interface JobSchedules {
   predict: string;
   evaluate: string;
   alerts: string;
+  housekeep: string;
 }
 
 export const SOURCE_NAMES = ["simulator", "yahoo", "stooq", "coingecko", "feeds"] as const;
@@ -83,6 +84,8 @@ export interface Config {
   /** Run Deno.cron schedules in this process. */
   jobsEnabled: boolean;
   schedules: JobSchedules;
+  /** Days of operational history kept (job runs, alert deliveries): lib/ops/retention.ts. */
+  retentionDays: number;
   /** How long a job lock is held before another process may take it over. */
   jobLockTtlMs: number;
   /** Market and news sources the crawl job uses. */
@@ -328,8 +331,10 @@ export function loadConfig(env: Env): Config {
       predict: cron(env, "CRON_PREDICT", "10 * * * *"),
       evaluate: cron(env, "CRON_EVALUATE", "20 */6 * * *"),
       alerts: cron(env, "CRON_ALERTS", "* * * * *"),
+      housekeep: cron(env, "CRON_HOUSEKEEP", "40 3 * * *"),
     },
     jobLockTtlMs: integer(env, "JOB_LOCK_TTL_MS", 15 * 60_000, 1_000, 24 * 3_600_000),
+    retentionDays: integer(env, "RETENTION_DAYS", 90, 7, 3_650),
     sources: list(env, "SOURCES", SOURCE_NAMES, ["simulator"]),
     simulator: {
       seed: integer(env, "SIMULATOR_SEED", 42, 0, 2 ** 31 - 1),

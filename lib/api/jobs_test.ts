@@ -92,7 +92,7 @@ Deno.test("POST /api/jobs/:name/run starts a run now, once", async () => {
 
   const unknown = await post("/api/jobs/backup/run");
   assert.equal(unknown.status, 404);
-  assert.match(unknown.body.error.message, /crawl, embed, predict, evaluate, alerts/);
+  assert.match(unknown.body.error.message, /crawl, embed, predict, evaluate, alerts, housekeep/);
 });
 
 Deno.test("/api/jobs is admin only: 401 without a valid token, 403 for investors", async () => {

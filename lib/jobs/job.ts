@@ -2,7 +2,14 @@ import type { ISql, Sql } from "postgres";
 import type { AppContext } from "../context.ts";
 import type { Logger } from "../log.ts";
 
-export const JOB_NAMES = ["crawl", "embed", "predict", "evaluate", "alerts"] as const;
+export const JOB_NAMES = [
+  "crawl",
+  "embed",
+  "predict",
+  "evaluate",
+  "alerts",
+  "housekeep",
+] as const;
 export type JobName = typeof JOB_NAMES[number];
 
 export function isJobName(name: string): name is JobName {

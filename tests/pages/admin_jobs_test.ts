@@ -36,7 +36,7 @@ Deno.test("admin jobs: recent runs per job with their counts and errors, escaped
   await withPages({ db }, async (page) => {
     const { status, html } = await page(PATH);
     assert.equal(status, 200);
-    for (const job of ["crawl", "embed", "predict", "evaluate", "alerts"]) {
+    for (const job of ["crawl", "embed", "predict", "evaluate", "alerts", "housekeep"]) {
       assert.match(html, new RegExp(`<h2 id="job-${job}">${job}</h2>`));
       assert.match(html, new RegExp(`Run now<span class="visually-hidden"> ${job}</span>`));
     }
