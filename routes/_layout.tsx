@@ -41,7 +41,12 @@ export default define.layout(({ Component, url, state }) => (
           ))}
         </ul>
       </nav>
-      <UserMenu user={state.user} csrfToken={state.csrfToken} here={url.pathname + url.search} />
+      {/* Read only when signed in: a visitor's token would set the visitor cookie on every page. */}
+      <UserMenu
+        user={state.user}
+        csrfToken={state.user ? state.csrfToken : ""}
+        here={url.pathname + url.search}
+      />
       <ThemeToggle />
     </header>
     <main id="main" class="content">

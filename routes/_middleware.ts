@@ -1,7 +1,8 @@
 // Every page request: who is signed in (the access cookie, checked against the database) and the
 // CSRF token of its forms (lib/auth/csrf.ts). An access token that merely expired sends a GET
 // through /api/auth/refresh — the refresh cookie travels only there — and back; a login that was
-// revoked clears its cookies.
+// revoked clears its cookies. An anonymous visitor gets the visitor cookie only from a page that
+// renders a form: the pages without one stay cookie-free, so the page cache can keep them.
 import { accessCredential, authenticate } from "../lib/auth/authenticate.ts";
 import {
   clearedSessionCookies,
@@ -34,12 +35,20 @@ export const handler = define.middleware(async (req, ctx) => {
     ctx.state.csrfToken = csrfTokenFor(app.authKeys.csrf, { session: auth.session });
   } else {
     if (credential) cookies.push(...clearedSessionCookies(app.config, req));
-    let visitor = readCookie(req, VISITOR_COOKIE);
-    if (!visitor || !isVisitorId(visitor)) {
-      visitor = newVisitorId();
-      cookies.push(visitorCookie(app.config, req, visitor));
-    }
-    ctx.state.csrfToken = csrfTokenFor(app.authKeys.csrf, { visitor });
+    const known = readCookie(req, VISITOR_COOKIE);
+    let visitor = known && isVisitorId(known) ? known : undefined;
+    let issued: string | undefined;
+    Object.defineProperty(ctx.state, "csrfToken", {
+      configurable: true,
+      enumerable: true,
+      get() {
+        visitor ??= issued = newVisitorId();
+        return csrfTokenFor(app.authKeys.csrf, { visitor });
+      },
+    });
+    const response = await ctx.next();
+    if (issued) cookies.push(visitorCookie(app.config, req, issued));
+    return withCookies(response, cookies);
   }
   return withCookies(await ctx.next(), cookies);
 });
