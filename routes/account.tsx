@@ -3,7 +3,7 @@
 // to /login. Every view is personal: never cached.
 import { AlertRuleForm } from "../components/account/AlertRuleForm.tsx";
 import { AlertRuleTable } from "../components/account/AlertRuleTable.tsx";
-import { ruleFromForm } from "../components/account/rule_form.ts";
+import { ruleFromForm } from "../lib/alerts/rule_form.ts";
 import {
   type BotInfo,
   type LinkedChat,

@@ -5,7 +5,7 @@ import { FieldErrors } from "../admin/FieldErrors.tsx";
 import { PostForm } from "../admin/PostForm.tsx";
 import type { FormState } from "../../lib/http/form_problems.ts";
 import { ALERT_FREQUENCIES, ALERT_RULES } from "../../lib/alerts/types.ts";
-import { FREQUENCY_LABELS, RULE_LABELS } from "./rule_form.ts";
+import { FREQUENCY_LABELS, RULE_LABELS } from "../../lib/alerts/rule_form.ts";
 
 export function AlertRuleForm(
   { form, symbols, models, csrf }: {

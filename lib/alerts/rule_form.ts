@@ -2,20 +2,10 @@
 // win_rate_below…), so a problem the domain reports (RuleInvalid.field) lands on its field. Fields
 // that don't belong to the chosen kind of rule are ignored, so switching kinds never trips on a
 // value left in another rule's field.
-import { formText } from "../../lib/http/form_actions.ts";
-import {
-  parseFraction,
-  RuleInvalid,
-  type RuleRequest,
-  ruleRequest,
-} from "../../lib/alerts/subscription_input.ts";
-import {
-  ALERT_FREQUENCIES,
-  ALERT_RULES,
-  type AlertFrequency,
-  type AlertRule,
-} from "../../lib/alerts/types.ts";
-import { type Direction, DIRECTIONS } from "../../lib/predict/types.ts";
+import { formText } from "../http/form_actions.ts";
+import { parseFraction, RuleInvalid, type RuleRequest, ruleRequest } from "./subscription_input.ts";
+import { ALERT_FREQUENCIES, ALERT_RULES, type AlertFrequency, type AlertRule } from "./types.ts";
+import { type Direction, DIRECTIONS } from "../predict/types.ts";
 
 export const RULE_LABELS: Record<AlertRule, string> = {
   strong: "A strong call",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RuleInvalid, ruleRequest } from "../../lib/alerts/subscription_input.ts";
+import { RuleInvalid, ruleRequest } from "./subscription_input.ts";
 import { ruleFromForm } from "./rule_form.ts";
 
 const form = (fields: Record<string, string>) => {
