@@ -1,6 +1,8 @@
 // The /api sub-app. Domain routers are mounted from SECTIONS below as they are written; GET /api
-// lists what is mounted, and any other /api path answers a JSON 404.
+// lists what is mounted, GET /api/openapi.json describes it (openapi.ts), and any other /api path
+// answers a JSON 404.
 import { Hono } from "hono";
+import { etag } from "hono/etag";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { NotFound } from "../http/errors.ts";
@@ -11,6 +13,7 @@ import { experimentsRouter } from "./experiments.ts";
 import { jobsRouter } from "./jobs.ts";
 import { modelsRouter } from "./models.ts";
 import { newsRouter } from "./news.ts";
+import { OPENAPI_PATH, openApiDocument } from "./openapi.ts";
 import { predictionsRouter } from "./predictions.ts";
 import { stocksRouter } from "./stocks.ts";
 import { streamRouter } from "./stream.ts";
@@ -79,7 +82,15 @@ export function apiRouter(app: AppContext, sections: readonly ApiSection[] = SEC
     c.json({
       name: "Craveny API",
       version: API_VERSION,
+      openapi: `/api${OPENAPI_PATH}`,
       sections: sections.map(({ path, description }) => ({ path: `/api${path}`, description })),
+    }));
+  // Public and the same for everyone until a deploy changes it: built once, cacheable.
+  const openapi = JSON.stringify(openApiDocument(sections, API_VERSION));
+  api.get(OPENAPI_PATH, etag(), (c) =>
+    c.body(openapi, 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "public, max-age=3600",
     }));
   const admin = requireRole("admin");
   for (const section of sections) {
