@@ -1,5 +1,5 @@
-// `deno run -A main.ts` as a real process for the operations tests: its output is drained as it
-// comes (a full pipe would block its logs) and its JSON log lines can be waited for.
+// `deno run -A main.ts` as a real process for the start-up and operations tests: its output is
+// drained as it comes (a full pipe would block its logs) and its JSON log lines can be waited for.
 import assert from "node:assert/strict";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -50,7 +50,7 @@ export class AppProcess {
 
   /** Every JSON log line so far, stdout and stderr. */
   logs(): LogEntry[] {
-    return `${this.#stdout}\n${this.#stderr}`.split("\n")
+    return this.output().split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line));
   }
@@ -67,8 +67,14 @@ export class AppProcess {
   }
 
   /** The base URL from the "craveny listening" line. */
-  async listeningUrl(): Promise<string> {
-    return String((await this.waitForLog((entry) => entry.message === "craveny listening")).url);
+  async listeningUrl(timeoutMs?: number): Promise<string> {
+    const listening = (entry: LogEntry) => entry.message === "craveny listening";
+    return String((await this.waitForLog(listening, timeoutMs)).url);
+  }
+
+  /** Everything it printed so far, stdout then stderr. */
+  output(): string {
+    return `${this.#stdout}\n${this.#stderr}`;
   }
 
   kill(signal: Deno.Signal): void {
@@ -79,6 +85,12 @@ export class AppProcess {
     const { code } = await this.#child.status;
     await this.#drained;
     return { code, stdout: this.#stdout, stderr: this.#stderr.trim() };
+  }
+
+  /** SIGTERM, then the exit code. */
+  async stop(): Promise<number> {
+    this.kill("SIGTERM");
+    return (await this.exit()).code;
   }
 }
 
