@@ -2,6 +2,7 @@
 // whose parts are labelled, so colour is never the only cue), and the biggest movers.
 import type { DayMove, MarketOverview } from "../lib/overview/market.ts";
 import { ChangeLabel } from "./ChangeLabel.tsx";
+import { StockLink } from "./StockLink.tsx";
 
 function Movers({ title, moves }: { title: string; moves: DayMove[] }) {
   if (moves.length === 0) return null;
@@ -11,8 +12,7 @@ function Movers({ title, moves }: { title: string; moves: DayMove[] }) {
       <ul class="movers">
         {moves.map((move) => (
           <li key={move.symbol}>
-            <a href={`/stocks/${encodeURIComponent(move.symbol)}`}>{move.symbol}</a>{" "}
-            <ChangeLabel change={move.change} />
+            <StockLink symbol={move.symbol} /> <ChangeLabel change={move.change} />
           </li>
         ))}
       </ul>

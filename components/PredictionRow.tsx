@@ -4,6 +4,7 @@ import { DirectionLabel } from "./DirectionLabel.tsx";
 import { Confidence, Horizon, PredictionMarks } from "./PredictionFacts.tsx";
 import { PredictionReasoning } from "./PredictionReasoning.tsx";
 import { UtcTime } from "./UtcTime.tsx";
+import { StockLink } from "./StockLink.tsx";
 
 /** The columns PredictionRow fills, in order. */
 export const PREDICTION_COLUMNS = [
@@ -34,7 +35,7 @@ export function PredictionRow({ prediction: p }: { prediction: ListedPrediction 
         <UtcTime date={p.asOf} />
       </td>
       <td>
-        <a href={`/stocks/${encodeURIComponent(p.symbol)}`}>{p.symbol}</a>
+        <StockLink symbol={p.symbol} />
       </td>
       <td>
         {p.model.name}

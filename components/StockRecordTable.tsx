@@ -3,6 +3,7 @@
 import { type EvaluationView, predictionsHref } from "../lib/api/evaluations_params.ts";
 import type { StockStanding } from "../lib/api/evaluations_report.ts";
 import { MetricValue } from "./MetricValue.tsx";
+import { StockLink } from "./StockLink.tsx";
 
 export function StockRecordTable(
   { model, stocks, view, periodStart }: {
@@ -32,8 +33,7 @@ export function StockRecordTable(
           {stocks.map((stock) => (
             <tr key={stock.stockId}>
               <th scope="row">
-                <a href={`/stocks/${encodeURIComponent(stock.symbol)}`}>{stock.symbol}</a>{" "}
-                <span class="muted">{stock.name}</span>
+                <StockLink symbol={stock.symbol} /> <span class="muted">{stock.name}</span>
               </th>
               <td class="number">
                 <MetricValue

@@ -5,6 +5,7 @@ import { TRUST_RULE_TEXT } from "../lib/overview/trust.ts";
 import { DirectionLabel } from "./DirectionLabel.tsx";
 import { Confidence, Horizon } from "./PredictionFacts.tsx";
 import { formatUtc } from "./UtcTime.tsx";
+import { StockLink } from "./StockLink.tsx";
 
 export function StrongestSignals(
   { signals, trustedCount }: { signals: ListedPrediction[]; trustedCount: number },
@@ -39,7 +40,7 @@ export function StrongestSignals(
                 {signals.map((p) => (
                   <tr key={p.id}>
                     <td>
-                      <a href={`/stocks/${encodeURIComponent(p.symbol)}`}>{p.symbol}</a>
+                      <StockLink symbol={p.symbol} />
                     </td>
                     <td>
                       <DirectionLabel direction={p.direction} />

@@ -13,6 +13,7 @@ import {
   PREDICTION_STREAM_PATH,
   prependSignals,
 } from "../lib/live/signal.ts";
+import { StockLink } from "../components/StockLink.tsx";
 
 export interface LiveSignalsProps {
   /** Newest first. */
@@ -65,8 +66,8 @@ export default function LiveSignals({ signals, after, trusted, limit }: LiveSign
           {list.map((signal) => (
             <li key={signal.id} class={fresh.includes(signal.id) ? "live-new" : undefined}>
               {fresh.includes(signal.id) ? <span class="badge badge-live">new</span> : null}
-              <a href={`/stocks/${encodeURIComponent(signal.symbol)}`}>{signal.symbol}</a>{" "}
-              <DirectionLabel direction={signal.direction} /> ·{" "}
+              <StockLink symbol={signal.symbol} /> <DirectionLabel direction={signal.direction} /> ·
+              {" "}
               <Confidence value={signal.confidence} /> · over <Horizon days={signal.horizon} />
               <span class="live-meta">
                 {signal.model}

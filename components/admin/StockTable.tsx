@@ -2,6 +2,7 @@
 // predicting it on or off.
 import type { Stock } from "../../lib/stocks/stock.ts";
 import { PostButton } from "./PostForm.tsx";
+import { adminStockPath } from "../../lib/stocks/paths.ts";
 
 export function StockTable({ stocks, csrf }: { stocks: readonly Stock[]; csrf: string }) {
   return (
@@ -24,7 +25,7 @@ export function StockTable({ stocks, csrf }: { stocks: readonly Stock[]; csrf: s
           {stocks.map((stock) => (
             <tr key={stock.id}>
               <th scope="row">
-                <a href={`/admin/stocks/${encodeURIComponent(stock.symbol)}`}>{stock.symbol}</a>
+                <a href={adminStockPath(stock.symbol)}>{stock.symbol}</a>
               </th>
               <td>{stock.name}</td>
               <td>{stock.exchange}</td>

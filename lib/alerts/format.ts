@@ -6,6 +6,7 @@ import { collapseWhitespace, truncateText } from "../news/html_text.ts";
 import { count, percent } from "../predict/format.ts";
 import type { Direction } from "../predict/types.ts";
 import type { AlertPayload, AlertPrediction, WinRateSummary } from "./types.ts";
+import { stockPath } from "../stocks/paths.ts";
 
 /** Telegram's cap on a message's text. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
@@ -43,7 +44,7 @@ function horizonLabel(horizon: number): string {
 }
 
 export function stockUrl(publicUrl: string, symbol: string): string {
-  return `${publicUrl}/stocks/${encodeURIComponent(symbol)}`;
+  return `${publicUrl}${stockPath(symbol)}`;
 }
 
 function link(url: string, text: string): string {

@@ -10,6 +10,7 @@ import { HttpError } from "../../lib/http/errors.ts";
 import { QueryParams } from "../../lib/http/query.ts";
 import { listNews, type StoredNews } from "../../lib/news/store.ts";
 import { findSimilarNews, knownAsOf, type SimilarNews } from "../../lib/similar/similar_news.ts";
+import { StockLink } from "../../components/StockLink.tsx";
 
 const RESULTS = 10;
 const LATEST = 20;
@@ -110,7 +111,7 @@ function LatestNews({ items }: { items: StoredNews[] }) {
               : item.symbols.map((symbol, index) => (
                 <span key={symbol}>
                   {index > 0 ? ", " : ""}
-                  <a href={`/stocks/${encodeURIComponent(symbol)}`}>{symbol}</a>
+                  <StockLink symbol={symbol} />
                 </span>
               ))}
           </span>

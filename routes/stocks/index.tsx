@@ -5,6 +5,7 @@ import { latestQuotes, type Quote } from "../../lib/market/store.ts";
 import type { Stock } from "../../lib/stocks/stock.ts";
 import { listStocks } from "../../lib/stocks/store.ts";
 import { ChangeLabel } from "../../components/ChangeLabel.tsx";
+import { StockLink } from "../../components/StockLink.tsx";
 
 /** Longest search the form sends (the input's maxlength) and the handler accepts. */
 const MAX_QUERY = 50;
@@ -70,7 +71,7 @@ export default define.page<StocksData>(({ data: { q, rows } }) => (
               {rows.map(({ stock, quote }) => (
                 <tr key={stock.id}>
                   <td>
-                    <a href={`/stocks/${encodeURIComponent(stock.symbol)}`}>{stock.symbol}</a>
+                    <StockLink symbol={stock.symbol} />
                   </td>
                   <td>{stock.name}</td>
                   <td class="number">{quote ? quote.close.toFixed(2) : "—"}</td>

@@ -11,6 +11,7 @@ import { define } from "../../../lib/fresh/define.ts";
 import { NotFound } from "../../../lib/http/errors.ts";
 import type { Stock } from "../../../lib/stocks/stock.ts";
 import { getStock, upsertStocks } from "../../../lib/stocks/store.ts";
+import { adminStockPath } from "../../../lib/stocks/paths.ts";
 
 interface StockData {
   stock: Stock;
@@ -45,7 +46,7 @@ export const handler = define.handlers<StockData>({
 });
 
 export default define.page<StockData>(({ data: { stock, form }, state }) => {
-  const action = `/admin/stocks/${encodeURIComponent(stock.symbol)}`;
+  const action = adminStockPath(stock.symbol);
   return (
     <>
       <div class="page-heading">
