@@ -8,7 +8,7 @@ import { formatCount } from "../lib/imports/progress.ts";
 import { isJobName, JOB_NAMES, type JobName } from "../lib/jobs/job.ts";
 import { runJob } from "../lib/jobs/runner.ts";
 import { createLogger } from "../lib/log.ts";
-import { embeddingBacklog } from "../lib/ops/metrics_queries.ts";
+import { pendingNewsCount } from "../lib/embed/store.ts";
 import { INTERRUPTED_EXIT, runTask, showProgress, stopOnInterrupt, UsageError } from "./cli.ts";
 
 const usage = `usage: deno task job NAME [FLAGS]
@@ -29,7 +29,7 @@ ${
 function remaining(name: JobName, app: AppContext): (() => Promise<string>) | null {
   if (name !== "embed") return null;
   return async () =>
-    `${formatCount(await embeddingBacklog(app.db.sql, app.embedder.id))} news items left`;
+    `${formatCount(await pendingNewsCount(app.db.sql, app.embedder.id))} news items left`;
 }
 
 async function main([name, ...flags]: string[]): Promise<number> {

@@ -43,8 +43,25 @@ interface PendingRow {
 }
 
 /**
- * Up to `limit` news items, by ascending id after `afterId`, that carry neither `embedderId`'s
- * mark nor its unembeddable mark, leaving out news with an estimated publication time. Keyset
+ * The embed job's work list as a condition on `news`: neither embedded by `embedderId` nor
+ * refused by it, and with a trustworthy publication time.
+ */
+function needsVector(sql: ISql, embedderId: string) {
+  return sql`embedded_with is distinct from ${embedderId}
+    and embedded_with is distinct from ${unembeddableMark(embedderId)}
+    and not published_at_estimated`;
+}
+
+/** How many news items still wait for a vector of `embedderId` (progress, /metrics). */
+export async function pendingNewsCount(sql: ISql, embedderId: string): Promise<number> {
+  const [row] = await sql<{ pending: number }[]>`
+    select count(*)::float8 as pending from news where ${needsVector(sql, embedderId)}`;
+  return row.pending;
+}
+
+/**
+ * Up to `limit` news items, by ascending id after `afterId`, that still need a vector of
+ * `embedderId` (`needsVector`). Keyset
  * (`afterId`), not offset: marking rows between calls never shifts or skips any.
  */
 export async function pendingNewsBatch(
@@ -60,10 +77,7 @@ export async function pendingNewsBatch(
         limit ${MAX_SYMBOLS_PER_ITEM}
       ) as symbols
     from news n
-    where n.id > ${options.afterId}
-      and n.embedded_with is distinct from ${embedderId}
-      and n.embedded_with is distinct from ${unembeddableMark(embedderId)}
-      and not n.published_at_estimated
+    where n.id > ${options.afterId} and ${needsVector(sql, embedderId)}
     order by n.id
     limit ${options.limit}`;
   return rows.map((row) => ({

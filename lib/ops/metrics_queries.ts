@@ -1,8 +1,7 @@
-// The read-only SQL behind the operational metrics (lib/ops/ops_metrics.ts) and the progress of
-// `deno task job embed`: aggregates over job_run, alert_outbox, prediction(_attempt) and news.
+// The read-only SQL behind the operational metrics (lib/ops/ops_metrics.ts): aggregates over
+// job_run, alert_outbox and prediction(_attempt); the embedding backlog is lib/embed/store.ts's.
 // Each domain's store still owns its writes; these only count.
 import type { ISql } from "postgres";
-import { unembeddableMark } from "../embed/store.ts";
 
 /** Finished runs of one job with one status, by duration bucket. */
 export interface JobDurations {
@@ -121,18 +120,4 @@ export async function llmUsage(sql: ISql): Promise<LlmUsage[]> {
     predictions: row.predictions,
     failedAttempts: row.failed_attempts,
   }));
-}
-
-/**
- * News items still waiting for a vector of `embedderId`: exactly the embed job's work list
- * (lib/embed/store.ts pendingNewsBatch) — neither embedded by it nor refused by it, and with a
- * trustworthy publication time.
- */
-export async function embeddingBacklog(sql: ISql, embedderId: string): Promise<number> {
-  const [row] = await sql<{ backlog: number }[]>`
-    select count(*)::float8 as backlog from news
-    where embedded_with is distinct from ${embedderId}
-      and embedded_with is distinct from ${unembeddableMark(embedderId)}
-      and not published_at_estimated`;
-  return row.backlog;
 }

@@ -2,16 +2,11 @@
 // last successes, the alert outbox, LLM tokens and cost per model, the embedding backlog. The
 // reads are one read-only transaction, reused for `cacheMs`, so however often (and however many
 // scrapers) ask, the database answers at most once per period per process.
+import { pendingNewsCount } from "../embed/store.ts";
 import type { Sql } from "postgres";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../metrics.ts";
-import {
-  embeddingBacklog,
-  jobDurations,
-  lastJobSuccess,
-  llmUsage,
-  outboxDepth,
-} from "./metrics_queries.ts";
+import { jobDurations, lastJobSuccess, llmUsage, outboxDepth } from "./metrics_queries.ts";
 
 /** Seconds: jobs run from well under a second (alerts) to many minutes (a full crawl, a replay). */
 export const JOB_DURATION_BUCKETS = [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
@@ -97,7 +92,7 @@ export function registerOpsMetrics(
           lastSuccess: await lastJobSuccess(tx),
           outbox: await outboxDepth(tx),
           llm: await llmUsage(tx),
-          backlog: await embeddingBacklog(tx, source.embedderId),
+          backlog: await pendingNewsCount(tx, source.embedderId),
         };
       });
       for (const metric of fromDatabase) metric.reset();
