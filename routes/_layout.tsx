@@ -1,3 +1,4 @@
+import { NavLinks } from "../components/NavLinks.tsx";
 import { UserMenu } from "../components/UserMenu.tsx";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { define } from "../lib/fresh/define.ts";
@@ -17,29 +18,21 @@ const ACCOUNT_NAV = { href: "/account", label: "Account" };
 /** Shown after NAV to admins only. */
 const ADMIN_NAV = { href: "/admin", label: "Admin" };
 
-function isCurrent(href: string, path: string): boolean {
-  return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
-}
-
 export default define.layout(({ Component, url, state }) => (
   <>
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="site-header">
       <a class="brand" href="/">Craveny</a>
       <nav aria-label="Main">
-        <ul>
-          {[
+        <NavLinks
+          links={[
             ...NAV,
             ...(state.user ? [ACCOUNT_NAV] : []),
             ...(state.user?.role === "admin" ? [ADMIN_NAV] : []),
-          ].map(({ href, label }) => (
-            <li key={href}>
-              <a href={href} aria-current={isCurrent(href, url.pathname) ? "page" : undefined}>
-                {label}
-              </a>
-            </li>
-          ))}
-        </ul>
+          ]}
+          path={url.pathname}
+          home="/"
+        />
       </nav>
       {/* Read only when signed in: a visitor's token would set the visitor cookie on every page. */}
       <UserMenu

@@ -1,4 +1,5 @@
 // The admin console's own navigation, inside the site layout, on every /admin page.
+import { NavLinks } from "../../components/NavLinks.tsx";
 import { define } from "../../lib/fresh/define.ts";
 
 const SECTIONS = [
@@ -10,22 +11,10 @@ const SECTIONS = [
   { href: "/admin/jobs", label: "Jobs" },
 ];
 
-function isCurrent(href: string, path: string): boolean {
-  return href === "/admin" ? path === href : path === href || path.startsWith(`${href}/`);
-}
-
 export default define.layout(({ Component, url }) => (
   <div class="admin">
     <nav class="admin-nav" aria-label="Admin">
-      <ul>
-        {SECTIONS.map(({ href, label }) => (
-          <li key={href}>
-            <a href={href} aria-current={isCurrent(href, url.pathname) ? "page" : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <NavLinks links={SECTIONS} path={url.pathname} home="/admin" />
     </nav>
     <Component />
   </div>
